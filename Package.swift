@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (see README "Architecture"): a pure core with no IO, adapters that touch files,
+// devices and C libraries, and one executable that wires them together.
+let package = Package(
+    name: "Audiogid",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "audiogid", targets: ["audiogid"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries from Debian, each wrapped as a system-library target.
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+
+        // Core: tour model, validation rules, player state. No IO.
+        .target(name: "AudiogidCore"),
+
+        // Route engine: geodesy (PROJ's Karney geodesics), path networks, walk/sail times, TSP solvers.
+        // Pure computation; PROJ's geodesic.h is arithmetic, not IO.
+        .target(name: "AudiogidRoute", dependencies: [
+            "AudiogidCore", "CProj",
+            .product(name: "Collections", package: "swift-collections"),
+        ]),
+
+        // Adapters.
+        .target(name: "AudiogidManifest", dependencies: [
+            "AudiogidCore", "CSndFile", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "AudiogidAudio", dependencies: [
+            "AudiogidCore", "CSndFile", "CALSA", "CSoxr", "CEbur128",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The app.
+        .executableTarget(name: "audiogid", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Benchmarks: `swift run -c release <name>`.
+        .executableTarget(name: "validate-benchmark", dependencies: ["AudiogidCore", "AudiogidManifest"],
+                          path: "Benchmarks/ValidateBenchmark"),
+
+        .testTarget(name: "AudiogidCoreTests", dependencies: ["AudiogidCore"]),
+        .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"]),
+        .testTarget(name: "AudiogidRouteTests", dependencies: ["AudiogidCore", "AudiogidRoute", "AudiogidManifest"]),
+        .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidCore", "AudiogidAudio", "AudiogidManifest"]),
+        .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidCore"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// The audio engine: decoding, resampling, loudness, ALSA output.
+enum AudioEngineNamespace {}

@@ -1,0 +1,2 @@
+// The route engine: geodesic distances, path networks, walk and sail times, stop ordering.
+enum RouteEngine {}
