@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C libraries from Debian, each wrapped as a system-library target.
@@ -42,9 +43,27 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .target(name: "AudiogidStore", dependencies: [
+            "AudiogidCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The MPD-protocol control socket and the kiosk daemon's wiring (config, player, store, audio).
+        .target(name: "AudiogidKiosk", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "AudiogidAudio", "AudiogidStore", "AudiogidRoute",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Kernel uAPI structs and ioctl numbers Swift cannot import as macros.
+        .target(name: "CAudiogidShim"),
+        // Trigger sources: GPIO chardev, serial, NMEA GPS, evdev keypad. Each decodes bytes from a file descriptor.
+        .target(name: "AudiogidTriggers", dependencies: [
+            "AudiogidCore", "CAudiogidShim",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // The app.
         .executableTarget(name: "audiogid", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
+            "AudiogidStore", "AudiogidKiosk", "AudiogidTriggers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -57,6 +76,9 @@ let package = Package(
         .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"]),
         .testTarget(name: "AudiogidRouteTests", dependencies: ["AudiogidCore", "AudiogidRoute", "AudiogidManifest"]),
         .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidCore", "AudiogidAudio", "AudiogidManifest"]),
+        .testTarget(name: "AudiogidStoreTests", dependencies: ["AudiogidCore", "AudiogidStore"]),
+        .testTarget(name: "AudiogidKioskTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidManifest", "AudiogidAudio", "AudiogidStore"]),
+        .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidCore", "AudiogidTriggers", "CAudiogidShim"]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidCore"]),
     ]
 )

@@ -1,0 +1,1 @@
+#include "audiogid_shim.h"
