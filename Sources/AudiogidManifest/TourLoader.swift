@@ -79,7 +79,7 @@ public enum TourLoader {
 
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text), node.null == nil else {
                 report.findings.append(Finding(.error, at: start, "the manifest is empty"))
                 return report
             }
