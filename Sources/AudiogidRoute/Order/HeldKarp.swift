@@ -10,7 +10,11 @@ enum HeldKarp {
     static func shortestCycle(_ matrix: CostMatrix) -> [Int] {
         let n = matrix.count
         precondition(n <= maxNodes, "Held–Karp asked for \(n) nodes")
-        if n <= 3 { return Array(0..<n) }
+        if n <= 2 { return Array(0..<n) }
+        if n == 3 {
+            // Only the direction is a choice, and on an asymmetric matrix it matters.
+            return matrix.cost(of: [0, 1, 2], closed: true) <= matrix.cost(of: [0, 2, 1], closed: true) ? [0, 1, 2] : [0, 2, 1]
+        }
         // Node 0 is the fixed start; subsets are over nodes 1..<n, bit (j − 1) for node j.
         let m = n - 1
         let subsets = 1 << m

@@ -57,7 +57,7 @@ public struct OrderSolver: Sendable {
     /// The shortest closed tour through all places, starting at place 0.
     public func shortestCycle(_ matrix: CostMatrix) -> OrderSolution {
         let n = matrix.count
-        if n <= 3 {
+        if n <= 2 {
             let order = Array(0..<n)
             return OrderSolution(order: order, cost: matrix.cost(of: order, closed: true), method: .exact, kicks: 0)
         }
