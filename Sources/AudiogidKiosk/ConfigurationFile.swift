@@ -37,7 +37,9 @@ struct ConfigurationFile {
         var configuration = base
         configuration.file = file
         if let root { reader.apply(root, to: &configuration) }
-        guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
+        guard reader.problems.isEmpty else {
+            throw ConfigurationError(problems: reader.problems.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
+        }
         return configuration
     }
 
