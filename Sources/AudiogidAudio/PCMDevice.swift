@@ -63,7 +63,10 @@ final class PCMDevice {
         defer { snd_pcm_sw_params_free(sw) }
         err = snd_pcm_sw_params_current(pcm, sw)
         if err >= 0 { err = snd_pcm_sw_params_set_start_threshold(pcm, sw, period) }
-        if err >= 0 { err = snd_pcm_sw_params_set_avail_min(pcm, sw, period) }
+        // Wake when two periods' worth is left to play: a full refill per wake-up instead of one per period,
+        // with two periods of margin against an underrun. (A press does not wait for this: it drops the queue.)
+        let wake = max(period, buffer > 2 * period ? buffer - 2 * period : period)
+        if err >= 0 { err = snd_pcm_sw_params_set_avail_min(pcm, sw, wake) }
         if err >= 0 { err = snd_pcm_sw_params(pcm, sw) }
         guard err >= 0 else {
             snd_pcm_close(pcm)
