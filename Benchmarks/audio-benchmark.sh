@@ -84,12 +84,17 @@ player=$bin/audio-play-benchmark
 
 echo "## Press-to-sound latency ($presses presses each, half from idle, half preempting a playing clip)"
 "$bench" latency --device pulse --monitor bench.monitor --loud "$work/loud.wav" --quiet "$work/quiet.wav" \
-    --presses "$presses" --mpd-socket "$work/mpd.sock" --aplay-presses "$aplay_presses" | tee "$work/latency.txt"
+    --presses "$presses" --mpd-socket "$work/mpd.sock" --aplay-presses "$aplay_presses"
+"$bench" latency --device pulse --monitor bench.monitor --loud "$work/loud.wav" --quiet "$work/quiet.wav" \
+    --presses "$presses" --aplay-presses 0 --period-ms 50 | head -1
 
 echo
 echo "## CPU and peak memory playing a $seconds s stereo Ogg Vorbis clip (all three at once, to one sink)"
 /usr/bin/time -f "%e %U %S %M" -o "$work/engine.time" "$player" "$work/long.ogg" --device pulse >"$work/engine.out" &
 engine_job=$!
+/usr/bin/time -f "%e %U %S %M" -o "$work/engine50.time" "$player" "$work/long.ogg" --device pulse \
+    --period-ms 50 --buffer-ms 200 >"$work/engine50.out" &
+engine50_job=$!
 /usr/bin/time -f "%e %U %S %M" -o "$work/aplay.time" aplay -q -D pulse "$work/long48.wav" &
 aplay_job=$!
 ticks=$(getconf CLK_TCK)
@@ -126,7 +131,7 @@ while "state: play" in cmd("status"):
 PY
 after=$(mpd_cpu); end=$(date +%s.%N)
 mpd_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$mpd_pid/status")
-wait "$engine_job" "$aplay_job"
+wait "$engine_job" "$engine50_job" "$aplay_job"
 
 python3 - "$work" "$before" "$after" "$start" "$end" "$ticks" "$mpd_hwm" <<'PY'
 import sys
@@ -134,14 +139,17 @@ work, before, after, start, end, ticks, hwm = sys.argv[1:]
 def timed(name):
     e, u, s, m = open(f"{work}/{name}.time").read().split()[-4:]
     return 100 * (float(u) + float(s)) / float(e), int(m) / 1024
-engine = timed("engine"); aplay = timed("aplay")
+engine = timed("engine"); engine50 = timed("engine50"); aplay = timed("aplay")
 mpd = (100 * (float(after) - float(before)) / float(ticks) / (float(end) - float(start)), int(hwm) / 1024)
 print("| player | CPU (% of one core) | peak RSS (MB) |")
 print("|---|---|---|")
-for name, (cpu, rss) in [("audiogid engine", engine), ("mpd", mpd), ("aplay (WAV, no decoding)", aplay)]:
+for name, (cpu, rss) in [("audiogid engine, 10 ms periods x 4 (default)", engine),
+                         ("audiogid engine, 50 ms periods x 4", engine50),
+                         ("mpd", mpd), ("aplay (WAV, no decoding)", aplay)]:
     print(f"| {name} | {cpu:.2f} | {rss:.1f} |")
 print()
-print(f"engine / mpd: CPU {engine[0] / mpd[0]:.2f}x, RSS {engine[1] / mpd[1]:.2f}x; "
-      f"engine / aplay: CPU {engine[0] / aplay[0]:.2f}x, RSS {engine[1] / aplay[1]:.2f}x")
+for label, e in [("default", engine), ("50 ms periods", engine50)]:
+    print(f"engine ({label}) / mpd: CPU {e[0] / mpd[0]:.2f}x, RSS {e[1] / mpd[1]:.2f}x; "
+          f"/ aplay: CPU {e[0] / aplay[0]:.2f}x, RSS {e[1] / aplay[1]:.2f}x")
 PY
-cat "$work/engine.out"
+cat "$work/engine.out" "$work/engine50.out"

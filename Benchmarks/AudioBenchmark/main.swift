@@ -51,11 +51,18 @@ case "latency":
     // Audiogid's engine, in this process.
     var engineResult = Result()
     do {
-        var config = AudioOutputConfig(device: device)
+        let periodMs = Int(option("--period-ms", "10")!)!
+        let bufferMs = Int(option("--buffer-ms", "\(4 * periodMs)")!)!
+        var config = AudioOutputConfig(device: device, periodFrames: periodMs * 48, bufferFrames: bufferMs * 48)
         config.targetLUFS = -18
         let unity = LoudnessInfo(integratedLUFS: -18, truePeakDBTP: -100) // play the test clips at 0 dB gain
         let engine = AudioEngine(config: config, logger: logger)
         engine.start()
+        // Like mpd below: the output is opened and has played once before timing starts (a kiosk opens its
+        // device at boot; a fresh PulseAudio stream takes about 1.5 s to start playing at all).
+        engine.play(quiet, loudness: unity, token: 0)
+        sleepMilliseconds(1500)
+        engine.stop()
         sleepMilliseconds(500)
         var token: UInt64 = 0
         func press(_ clip: URL) -> UInt64 {
@@ -78,7 +85,7 @@ case "latency":
         }
         await engine.shutdown()
     }
-    print(report("audiogid engine", engineResult))
+    print(report("audiogid engine (\(option("--period-ms", "10")!) ms periods)", engineResult))
 
     if let socketPath = option("--mpd-socket") {
         var mpdResult = Result()
@@ -106,6 +113,31 @@ case "latency":
         }
         try mpd.send("stop")
         print(report("mpd (MPD protocol on its socket)", mpdResult))
+
+        // The same through the mpc command, as a button script would run it: a process start per press.
+        var mpcResult = Result()
+        func mpc(_ args: [String]) throws -> UInt64 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/mpc")
+            process.arguments = ["-q"] + args
+            process.environment = ["MPD_HOST": socketPath]
+            let t = nowNanoseconds()
+            try process.run()
+            process.waitUntilExit()
+            return t
+        }
+        for i in 0 ..< presses {
+            let preempt = i % 2 == 1
+            if preempt { _ = try mpc(["play", "2"]); gap() }
+            let t = try mpc(["play", "1"])
+            guard let latency = capture.onset(after: t, threshold: threshold) else { mpcResult.missed += 1; continue }
+            let ms = Double(latency) / 1e6
+            if preempt { mpcResult.preempt.append(ms) } else { mpcResult.idle.append(ms) }
+            sleepMilliseconds(loudSeconds * 1000)
+            gap()
+        }
+        _ = try mpc(["stop"])
+        print(report("mpd + mpc (a process per press)", mpcResult))
     }
 
     if aplayPresses > 0 {

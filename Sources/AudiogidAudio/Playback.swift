@@ -157,7 +157,10 @@ final class Playback: @unchecked Sendable {
     private func flushQueue(continuing voice: Voice?) -> (unheard: Int, fromHistory: Int) {
         var unheard = 0
         if config.paced, let device, device.isRunning {
-            let queued = device.delay()
+            // Whichever says more is queued: a PulseAudio stream that has not reported its timing yet (right
+            // after opening) answers delay 0 with a full buffer, and the press would wait behind it.
+            let room = device.available()
+            let queued = max(device.delay(), room >= 0 ? device.bufferFrames - room : 0)
             if queued > 0 {
                 unheard = min(queued, historyFilled)
                 device.discardQueued()
