@@ -86,14 +86,14 @@ echo "## Press-to-sound latency ($presses presses each, half from idle, half pre
 "$bench" latency --device pulse --monitor bench.monitor --loud "$work/loud.wav" --quiet "$work/quiet.wav" \
     --presses "$presses" --mpd-socket "$work/mpd.sock" --aplay-presses "$aplay_presses"
 "$bench" latency --device pulse --monitor bench.monitor --loud "$work/loud.wav" --quiet "$work/quiet.wav" \
-    --presses "$presses" --aplay-presses 0 --period-ms 50 | head -1
+    --presses "$presses" --aplay-presses 0 --period-ms 10 | head -1
 
 echo
 echo "## CPU and peak memory playing a $seconds s stereo Ogg Vorbis clip (all three at once, to one sink)"
 /usr/bin/time -f "%e %U %S %M" -o "$work/engine.time" "$player" "$work/long.ogg" --device pulse >"$work/engine.out" &
 engine_job=$!
 /usr/bin/time -f "%e %U %S %M" -o "$work/engine50.time" "$player" "$work/long.ogg" --device pulse \
-    --period-ms 50 --buffer-ms 200 >"$work/engine50.out" &
+    --period-ms 10 --buffer-ms 40 >"$work/engine50.out" &
 engine50_job=$!
 /usr/bin/time -f "%e %U %S %M" -o "$work/aplay.time" aplay -q -D pulse "$work/long48.wav" &
 aplay_job=$!
@@ -143,12 +143,12 @@ engine = timed("engine"); engine50 = timed("engine50"); aplay = timed("aplay")
 mpd = (100 * (float(after) - float(before)) / float(ticks) / (float(end) - float(start)), int(hwm) / 1024)
 print("| player | CPU (% of one core) | peak RSS (MB) |")
 print("|---|---|---|")
-for name, (cpu, rss) in [("audiogid engine, 10 ms periods x 4 (default)", engine),
-                         ("audiogid engine, 50 ms periods x 4", engine50),
+for name, (cpu, rss) in [("audiogid engine (default: 50 ms periods x 4 on a sound server)", engine),
+                         ("audiogid engine forced to 10 ms periods x 4", engine50),
                          ("mpd", mpd), ("aplay (WAV, no decoding)", aplay)]:
     print(f"| {name} | {cpu:.2f} | {rss:.1f} |")
 print()
-for label, e in [("default", engine), ("50 ms periods", engine50)]:
+for label, e in [("default", engine), ("10 ms periods", engine50)]:
     print(f"engine ({label}) / mpd: CPU {e[0] / mpd[0]:.2f}x, RSS {e[1] / mpd[1]:.2f}x; "
           f"/ aplay: CPU {e[0] / aplay[0]:.2f}x, RSS {e[1] / aplay[1]:.2f}x")
 PY

@@ -51,9 +51,13 @@ case "latency":
     // Audiogid's engine, in this process.
     var engineResult = Result()
     do {
-        let periodMs = Int(option("--period-ms", "10")!)!
-        let bufferMs = Int(option("--buffer-ms", "\(4 * periodMs)")!)!
-        var config = AudioOutputConfig(device: device, periodFrames: periodMs * 48, bufferFrames: bufferMs * 48)
+        // Default: the engine's own choice (10 ms periods, 50 ms on a sound server). --period-ms forces one.
+        var config = AudioOutputConfig(device: device)
+        if let periodMs = option("--period-ms").flatMap(Int.init) {
+            let bufferMs = Int(option("--buffer-ms", "\(4 * periodMs)")!)!
+            config = AudioOutputConfig(device: device, periodFrames: periodMs * 48, bufferFrames: bufferMs * 48,
+                                       serverPeriodMilliseconds: nil)
+        }
         config.targetLUFS = -18
         let unity = LoudnessInfo(integratedLUFS: -18, truePeakDBTP: -100) // play the test clips at 0 dB gain
         let engine = AudioEngine(config: config, logger: logger)
@@ -85,7 +89,7 @@ case "latency":
         }
         await engine.shutdown()
     }
-    print(report("audiogid engine (\(option("--period-ms", "10")!) ms periods)", engineResult))
+    print(report("audiogid engine (\(option("--period-ms").map { "\($0) ms periods" } ?? "default: 50 ms periods on a sound server"))", engineResult))
 
     if let socketPath = option("--mpd-socket") {
         var mpdResult = Result()

@@ -21,8 +21,11 @@ func milliseconds(_ name: String) -> Int? {
     return ms * 48
 }
 // --period-ms / --buffer-ms: the ALSA period and buffer (default 10 ms and 4 periods).
+// Given explicitly, they hold on a sound server too (no automatic 50 ms server period).
+let explicit = milliseconds("--period-ms") != nil
 let config = AudioOutputConfig(device: device, periodFrames: milliseconds("--period-ms"),
-                               bufferFrames: milliseconds("--buffer-ms"))
+                               bufferFrames: milliseconds("--buffer-ms"),
+                               serverPeriodMilliseconds: explicit ? nil : 50)
 let engine = AudioEngine(config: config, logger: logger)
 engine.start()
 // The loudness a clip index would hold; measuring is a one-off cost at install time, not part of playing.

@@ -33,6 +33,10 @@ final class PCMDevice {
         var channelCount = UInt32(config.channels)
         var period = snd_pcm_uframes_t(config.periodFrames)
         var buffer = snd_pcm_uframes_t(config.bufferFrames)
+        if let server = config.serverPeriodFrames, snd_pcm_type(pcm) == SND_PCM_TYPE_IOPLUG, server > config.periodFrames {
+            period = snd_pcm_uframes_t(server)
+            buffer = max(buffer, 4 * period)
+        }
         var dir: Int32 = 0
         err = snd_pcm_hw_params_any(pcm, hw)
         // Conversion happens in the engine with libsoxr; ALSA's own rate plugin is linear interpolation.
