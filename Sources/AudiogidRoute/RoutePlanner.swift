@@ -102,7 +102,9 @@ public enum RoutePlanner {
             for i in 0..<n {
                 for j in 0..<n where i != j {
                     let along = network.route(from: snaps[i], tree: trees[i], to: snaps[j]).distance
-                    let off = snaps[i].offsetM + snaps[j].offsetM
+                    // A boat passes its stops (sights on the bank) without leaving the channel; a walker
+                    // walks from the path to the stop and back.
+                    let off = tour.mode == .boat ? 0 : snaps[i].offsetM + snaps[j].offsetM
                     distance[i * n + j] = along + off
                     seconds[i * n + j] = travelSeconds(tour.mode, along: along, off: off, speed: speed, offSpeed: offSpeed,
                                                        from: locations[i], to: locations[j])
@@ -178,8 +180,10 @@ public enum RoutePlanner {
             var path: [Coordinate]
             if let network {
                 path = network.route(from: snaps[i], tree: trees[i], to: snaps[j]).path
-                if snaps[i].offsetM > 0.5 { path.insert(locations[i], at: 0) }
-                if snaps[j].offsetM > 0.5 { path.append(locations[j]) }
+                if tour.mode == .walk {
+                    if snaps[i].offsetM > 0.5 { path.insert(locations[i], at: 0) }
+                    if snaps[j].offsetM > 0.5 { path.append(locations[j]) }
+                }
             } else {
                 path = [locations[i], locations[j]]
             }

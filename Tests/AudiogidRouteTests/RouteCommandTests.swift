@@ -48,9 +48,12 @@ import Testing
                                                   "pogranichniki", "strelka"])
         #expect(object["method"] as? String == "chainage")
         #expect(object["follows_network"] as? Bool == true)
-        // About 5.7 km of channel at 15 km/h: the legs are along the river, longer than the straight lines.
+        // About 4.2 km of channel from abeam the river station to abeam the Strelka, at 15 km/h.
         let distance = try #require(object["total_distance_m"] as? Double)
-        #expect(distance > 5_000 && distance < 6_500)
+        #expect(distance > 4_000 && distance < 4_600)
+        let chainages = try #require(object["stops"] as? [[String: Any]]).compactMap { $0["chainage_m"] as? Double }
+        #expect(chainages.count == 6 && chainages == chainages.sorted())
+        #expect(abs((chainages.last! - chainages.first!) - distance) < 1)
         let walk = try #require(object["total_walk_s"] as? Double)
         #expect(abs(walk - distance / (15 / 3.6)) < 1)
         // Real clip lengths from the Ogg files.

@@ -97,6 +97,9 @@ import Testing
         #expect(abs(downstream.speedKmh - TravelMode.boat.defaultSpeedKmh) < 1e-9)
         let leg = downstream.legs[0]
         #expect(abs(leg.durationS - leg.distanceM / (15 / 3.6)) < 1e-6)
+        // The boat passes 100 m off each stop without going to the bank: legs are channel only.
+        #expect(abs(leg.distanceM - 600) < 0.5)
+        #expect(leg.path.allSatisfy { abs($0.lat - Plane.origin.lat) < 1e-6 })
     }
 
     @Test func unknownStartAndBadOptionsAreClearErrors() {
