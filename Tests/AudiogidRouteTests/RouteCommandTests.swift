@@ -97,6 +97,33 @@ import Testing
         }
     }
 
+    @Test func aDraftTourWithoutClipsRoutes() throws {
+        let library = FileManager.default.temporaryDirectory.appendingPathComponent("route-draft-\(getpid())")
+        let folder = library.appendingPathComponent("tours/draft")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: library) }
+        let manifest = """
+        format: 1
+        id: draft
+        title: {en: "Draft walk"}
+        languages: [en]
+        mode: walk
+        route: {order: optimize, loop: true}
+        stops:
+          - {id: a, number: 1, title: {en: "A"}, location: {lat: 50.0, lon: 127.0}}
+          - {id: b, number: 2, title: {en: "B"}, location: {lat: 50.003, lon: 127.002}, audio: {en: draft/b.en.ogg}}
+          - {id: c, number: 3, title: {en: "C"}, location: {lat: 50.001, lon: 127.006}}
+        """
+        try Data(manifest.utf8).write(to: folder.appendingPathComponent("tour.yaml"))
+        let result = try route([folder.path, "--format", "json"])
+        #expect(result.status == 0, "\(result.err)")
+        let object = try json(result.out)
+        #expect((object["order"] as? [String])?.count == 3)
+        #expect(object["total_audio_s"] as? Double == 0)
+        #expect((object["warnings"] as? [String])?.contains { $0.contains("counted as 0 s") } == true)
+        #expect(result.err.contains("draft/b.en.ogg"))
+    }
+
     @Test func mistakesAreClearErrorsWithNonZeroStatus() throws {
         let unknown = try route(["koltso-vremeni", "--order", "optimize", "--start", "nowhere"])
         #expect(unknown.status == 1)

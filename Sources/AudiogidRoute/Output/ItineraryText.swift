@@ -13,7 +13,7 @@ extension Itinerary {
             out += "Legs are straight lines × \(trimmed(circuity)) for streets (no paths.geojson).\n"
         }
         out += "\n"
-        let titleWidth = min(36, max(4, visits.map { Formatting.width($0.title) }.max() ?? 4))
+        let titleWidth = min(36, max(isLoop ? 12 : 4, visits.map { Formatting.width($0.title) }.max() ?? 4))
         func row(_ cells: [String]) -> String {
             let line = Formatting.pad(cells[0], 3, right: true) + "  " + Formatting.pad(cells[1], 4, right: true) + "  "
                 + Formatting.pad(cells[2], titleWidth) + "  " + Formatting.pad(cells[3], 9, right: true) + "  "
