@@ -74,12 +74,12 @@ let package = Package(
                           path: "Benchmarks/ValidateBenchmark"),
 
         .testTarget(name: "AudiogidCoreTests", dependencies: ["AudiogidCore"]),
-        .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"]),
+        .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"], exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidRouteTests", dependencies: ["AudiogidCore", "AudiogidRoute", "AudiogidManifest"]),
         .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidCore", "AudiogidAudio", "AudiogidManifest"]),
         .testTarget(name: "AudiogidStoreTests", dependencies: ["AudiogidCore", "AudiogidStore"]),
         .testTarget(name: "AudiogidKioskTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidManifest", "AudiogidAudio", "AudiogidStore"]),
         .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidCore", "AudiogidTriggers", "CAudiogidShim"]),
-        .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidCore"]),
+        .testTarget(name: "AudiogidCLITests", dependencies: ["audiogid"]),
     ]
 )

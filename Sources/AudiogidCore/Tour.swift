@@ -27,12 +27,16 @@ public struct RoutePlan: Sendable, Equatable {
     public var start: String?
     public var end: String?
     public var loop: Bool
+    /// Network distance ÷ straight-line distance for walking legs when the tour has no path network.
+    public var circuity: Double?
 
-    public init(order: RouteOrder = .fixed, start: String? = nil, end: String? = nil, loop: Bool = false) {
+    public init(order: RouteOrder = .fixed, start: String? = nil, end: String? = nil, loop: Bool = false,
+                circuity: Double? = nil) {
         self.order = order
         self.start = start
         self.end = end
         self.loop = loop
+        self.circuity = circuity
     }
 }
 
@@ -125,4 +129,10 @@ public struct ClipChoice: Sendable, Equatable {
     public var path: String
     public var language: String
     public var isFallback: Bool
+
+    public init(path: String, language: String, isFallback: Bool) {
+        self.path = path
+        self.language = language
+        self.isFallback = isFallback
+    }
 }

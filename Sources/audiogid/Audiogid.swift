@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Audiogid: AsyncParsableCommand {
@@ -7,4 +8,24 @@ struct Audiogid: AsyncParsableCommand {
         abstract: "Offline audio guide: validate and describe tours, plan routes, play stops.",
         subcommands: [ValidateCommand.self, InfoCommand.self, RouteCommand.self, PlayCommand.self]
     )
+
+    /// Runs the command line, mapping usage mistakes to exit status 2 (as `validate` promises staff and scripts)
+    /// rather than ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

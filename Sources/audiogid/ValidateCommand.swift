@@ -1,6 +1,110 @@
 import ArgumentParser
+import AudiogidCore
+import AudiogidManifest
+import Foundation
 
 struct ValidateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Not yet built.")
-    func run() async throws { throw ValidationError("'validate' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check tours for everything a kiosk would trip on.",
+        discussion: """
+        Each PATH is a tour folder, its tour.yaml, or a library folder holding tours/ and audio/.
+        Prints one line per finding: FILE:LINE:COL: error|warning: message.
+        Exit status: 0 no errors, 1 errors found, 2 usage error.
+        """
+    )
+
+    @Argument(help: "Tour folders, tour.yaml files or library folders.")
+    var paths: [String]
+
+    @Option(help: "Folder holding the clips, instead of the library's audio/ folder.")
+    var audio: String?
+
+    @Option(help: "text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Print errors only.")
+    var quiet = false
+
+    func run() async throws {
+        var manifests: [String] = []
+        for path in paths {
+            do { manifests += try TourLibrary.manifestPaths(for: path) } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        var reports = manifests.map { TourLoader.validate(manifestPath: $0, audioDirectory: audio) }
+        flagDuplicateTourIDs(&reports)
+
+        switch format {
+        case .json:
+            print(try JSONOutput.encode(ValidationSummary(reports: reports)))
+        case .text:
+            for report in reports {
+                for finding in report.findings where !(quiet && finding.severity == .warning) {
+                    print(finding.line)
+                }
+                let errors = report.findings.filter { $0.severity == .error }.count
+                let warnings = report.findings.count - errors
+                if errors == 0, let tour = report.tour, !quiet {
+                    let clips = report.clips.count
+                    printError("\(report.manifestPath): ok, \(tour.stops.count) stops, \(clips) clips, " +
+                               "languages \(tour.languages.joined(separator: ", ")); \(warnings) warning\(warnings == 1 ? "" : "s")")
+                } else if errors > 0 {
+                    printError("\(report.manifestPath): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+                }
+            }
+        }
+        if reports.contains(where: \.hasErrors) { throw ExitCode(1) }
+    }
+
+    /// Two tours with one id in a library would fight over the same name on a kiosk.
+    private func flagDuplicateTourIDs(_ reports: inout [ValidationReport]) {
+        var firstByID: [String: String] = [:]
+        for index in reports.indices {
+            guard let id = reports[index].tour?.id, !id.isEmpty else { continue }
+            if let first = firstByID[id] {
+                reports[index].findings.append(Finding(.error, at: SourceLocation(file: reports[index].manifestPath, line: 1, column: 1),
+                                                       "tour id '\(id)' is already used by \(first)", field: "id"))
+            } else {
+                firstByID[id] = reports[index].manifestPath
+            }
+        }
+    }
+}
+
+/// `validate --format json`: the same findings, for tools and editors.
+struct ValidationSummary: Encodable {
+    struct Item: Encodable {
+        var file: String
+        var line: Int
+        var column: Int
+        var severity: String
+        var message: String
+        var stop: String?
+        var field: String?
+        var security: Bool
+    }
+    struct TourResult: Encodable {
+        var manifest: String
+        var tour: String?
+        var errors: Int
+        var warnings: Int
+        var findings: [Item]
+    }
+    var ok: Bool
+    var tours: [TourResult]
+
+    init(reports: [ValidationReport]) {
+        ok = !reports.contains(where: \.hasErrors)
+        tours = reports.map { report in
+            let items = report.findings.map {
+                Item(file: $0.location.file, line: $0.location.line, column: $0.location.column, severity: $0.severity.rawValue,
+                     message: $0.message, stop: $0.stop, field: $0.field, security: $0.isSecurity)
+            }
+            let errors = items.filter { $0.severity == "error" }.count
+            return TourResult(manifest: report.manifestPath, tour: report.tour?.id, errors: errors,
+                              warnings: items.count - errors, findings: items)
+        }
+    }
 }
