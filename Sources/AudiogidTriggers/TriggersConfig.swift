@@ -270,6 +270,12 @@ extension TriggersConfig {
         }
     }
 
+    /// kiosk.yaml's `data:` folder and `tour:` id (the daemon's keys), for tools that need the tour but not the daemon.
+    public static func tourPlace(kioskYAML text: String) -> (data: String?, tour: String?) {
+        let node = try? Yams.compose(yaml: text)
+        return (node?["data"]?.string, node?["tour"]?.string)
+    }
+
     /// A decoding error in a technician's words: the setting's path and what was wrong with it.
     static func explain(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
