@@ -72,6 +72,8 @@ let package = Package(
         // Benchmarks: `swift run -c release <name>`.
         .executableTarget(name: "validate-benchmark", dependencies: ["AudiogidCore", "AudiogidManifest"],
                           path: "Benchmarks/ValidateBenchmark"),
+        .executableTarget(name: "route-benchmark", dependencies: ["AudiogidRoute"],
+                          path: "Benchmarks/RouteBenchmark", exclude: ["tsplib"]),
 
         .testTarget(name: "AudiogidCoreTests", dependencies: ["AudiogidCore"]),
         .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"], exclude: ["Fixtures"]),

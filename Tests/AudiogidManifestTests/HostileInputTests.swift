@@ -42,6 +42,12 @@ import Testing
         #expect(onlyError(try validate(huge))?.contains("larger than 8 MB") == true)
     }
 
+    /// Deep nesting would overflow a recursive reader's stack; libyaml's nesting limit stops it first.
+    @Test func deeplyNestedYAMLIsASyntaxError() throws {
+        let deep = "title: " + String(repeating: "[", count: 200_000)
+        #expect(onlyError(try validate(Data(deep.utf8)))?.contains("YAML syntax error") == true)
+    }
+
     @Test func aTruncatedDemoManifestGivesASyntaxOrFieldError() throws {
         let demo = try Data(contentsOf: FixturePaths.demoTours.appendingPathComponent("moyo-selo/tour.yaml"))
         for fraction in [0.1, 0.33, 0.5, 0.77, 0.95] {

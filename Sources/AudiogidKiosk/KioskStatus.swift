@@ -1,0 +1,33 @@
+import AudiogidCore
+
+/// A consistent picture of the kiosk, taken under its lock: what `status` and the queue commands report.
+public struct KioskStatus: Sendable {
+    public var state: PlayerState
+    public var volume: Int
+    public var language: String
+    public var tourID: String
+    public var tourTitle: String
+    public var queue: [QueueEntry]
+    /// Bumped whenever the queue's contents change (tour switch, reload, language: titles change).
+    public var playlistVersion: Int
+    public var elapsed: Double
+    public var duration: Double?
+    public var speaker: SpeakerStatus
+    public var storeWritable: Bool
+    public var lastError: String?
+    public var startedAt: Double
+    public var plays: Int
+    public var secondsPlayed: Double
+}
+
+/// One stop as the MPD queue shows it.
+public struct QueueEntry: Sendable, Equatable {
+    public var position: Int
+    public var stop: Stop
+    /// The stop's title in the current language (or the tour's default).
+    public var title: String
+    public var clip: ClipChoice?
+    public var duration: Double?
+    /// Bumped with the playlist version, so `plchanges` can report what changed.
+    public var version: Int
+}

@@ -1,0 +1,280 @@
+import AudiogidCore
+import Foundation
+
+/// What a connection must do after a command besides sending its reply.
+enum MPDAction: Equatable {
+    case reply
+    case close
+    /// Wait for changes in these subsystems (all when empty), answering `noidle` too.
+    case idle(Set<MPDSubsystem>)
+}
+
+/// One client's view of the kiosk through the MPD protocol: its permissions, and the answer to each
+/// command. Pure request → lines; the socket and framing live in `ControlConnection`.
+final class MPDSession: @unchecked Sendable {  // owned by one connection thread
+    static let protocolVersion = "0.23.5"
+
+    let kiosk: Kiosk
+    let passwords: [ControlPassword]
+    var permissions: Set<ControlPermission>
+
+    init(kiosk: Kiosk, passwords: [ControlPassword], permissions: Set<ControlPermission>) {
+        self.kiosk = kiosk
+        self.passwords = passwords
+        self.permissions = permissions
+    }
+
+    /// The permission each command needs; nil = anyone (MPD lets every client ping, close and log in).
+    static let table: [String: ControlPermission?] = [
+        "ping": nil, "close": nil, "password": nil, "commands": nil, "notcommands": nil,
+        "status": .read, "currentsong": .read, "playlistinfo": .read, "playlistid": .read, "playlist": .read,
+        "plchanges": .read, "plchangesposid": .read, "stats": .read, "outputs": .read, "tagtypes": .read,
+        "idle": .read, "noidle": .read, "lsinfo": .read, "listplaylists": .read, "listplaylist": .read,
+        "listplaylistinfo": .read, "list": .read, "listall": .read, "listallinfo": .read, "find": .read,
+        "search": .read, "count": .read, "listmounts": .read, "listneighbors": .read, "channels": .read,
+        "readmessages": .read, "subscribe": .read, "unsubscribe": .read, "replay_gain_status": .read,
+        "urlhandlers": .read, "decoders": .read, "getvol": .read, "clearerror": .control, "config": .admin,
+        "play": .control, "playid": .control, "stop": .control, "pause": .control, "next": .control,
+        "previous": .control, "setvol": .control, "volume": .control, "repeat": .control, "random": .control,
+        "single": .control, "consume": .control, "enableoutput": .admin, "disableoutput": .admin,
+        "toggleoutput": .admin,
+        // Audiogid's own words.
+        "playstop": .control, "language": .control, "replay": .control, "tour": .admin, "reload": .admin,
+    ]
+
+    func allows(_ name: String) -> Bool {
+        guard let needed = Self.table[name] else { return false }
+        return needed.map { permissions.contains($0) } ?? true
+    }
+
+    /// Answers one command, appending its reply lines (without the final `OK`) to `out`.
+    func respond(to request: MPDRequest, into out: inout [String]) throws(MPDError) -> MPDAction {
+        let name = request.name
+        guard let needed = Self.table[name] else { throw MPDError(.unknown, "unknown command \"\(name)\"") }
+        if let needed, !permissions.contains(needed) {
+            throw MPDError(.permission, "you don't have permission for \"\(name)\"")
+        }
+        let args = request.arguments
+        func arguments(_ range: ClosedRange<Int>) throws(MPDError) {
+            guard range.contains(args.count) else {
+                throw MPDError(.argument, args.count < range.lowerBound ? "too few arguments for \"\(name)\"" : "too many arguments for \"\(name)\"")
+            }
+        }
+        func integer(_ index: Int) throws(MPDError) -> Int {
+            guard let value = Int(args[index]) else { throw MPDError(.argument, "Integer expected: \(args[index])") }
+            return value
+        }
+        func perform(_ command: Command) throws(MPDError) {
+            if case .failure(let refusal) = kiosk.perform(command, source: .socket) {
+                throw MPDError(refusal.code, refusal.description)
+            }
+        }
+
+        switch name {
+        case "ping", "clearerror", "subscribe", "unsubscribe":
+            break
+        case "close":
+            return .close
+        case "password":
+            try arguments(1...1)
+            guard let match = passwords.first(where: { $0.password == args[0] }) else {
+                throw MPDError(.password, "incorrect password")
+            }
+            permissions = match.permissions
+        case "commands", "notcommands":
+            let allowed = name == "commands"
+            for command in Self.table.keys.sorted() where allows(command) == allowed {
+                out.append("command: \(command)")
+            }
+        case "status":
+            try arguments(0...0)
+            out += statusLines(kiosk.status)
+        case "currentsong":
+            let status = kiosk.status
+            if let position = status.state.play?.position, status.queue.indices.contains(position) {
+                out += songLines(status.queue[position], status: status)
+            }
+        case "playlistinfo", "playlistid", "playlist":
+            try arguments(0...1)
+            let status = kiosk.status
+            var entries = status.queue
+            if name == "playlistid", !args.isEmpty {
+                let id = try integer(0)
+                entries = entries.filter { $0.stop.number == id }
+                guard !entries.isEmpty else { throw MPDError(.noExist, "No such song") }
+            } else if let arg = args.first {
+                let range = try Self.range(arg, count: entries.count)
+                entries = Array(entries[range])
+            }
+            for entry in entries {
+                if name == "playlist" {
+                    out.append("\(entry.position):file: \(entry.clip?.path ?? entry.stop.id)")
+                } else {
+                    out += songLines(entry, status: status)
+                }
+            }
+        case "plchanges", "plchangesposid":
+            try arguments(1...2)
+            let version = try integer(0)
+            let status = kiosk.status
+            var entries = status.queue.filter { $0.version > version }
+            if args.count == 2 {
+                let range = try Self.range(args[1], count: status.queue.count)
+                entries = entries.filter { range.contains($0.position) }
+            }
+            for entry in entries {
+                if name == "plchanges" { out += songLines(entry, status: status) }
+                else { out += ["cpos: \(entry.position)", "Id: \(entry.stop.number)"] }
+            }
+        case "stats":
+            let status = kiosk.status
+            let total = status.queue.compactMap(\.duration).reduce(0, +)
+            out += ["artists: 0", "albums: 1", "songs: \(status.queue.count)",
+                    "uptime: \(Int(Moment.now().seconds - status.startedAt))", "db_playtime: \(Int(total))",
+                    "db_update: \(Int(status.startedAt))", "playtime: \(Int(status.secondsPlayed))"]
+        case "outputs":
+            let speaker = kiosk.status.speaker
+            out += ["outputid: 0", "outputname: \(speaker.device)", "plugin: alsa",
+                    "outputenabled: \(speaker.deviceOpen ? 1 : 0)"]
+        case "enableoutput", "disableoutput", "toggleoutput":
+            try arguments(1...1)
+            guard args[0] == "0" else { throw MPDError(.noExist, "No such audio output") }
+            guard name == "enableoutput" else { throw MPDError(.argument, "the kiosk's one output cannot be disabled") }
+        case "tagtypes":
+            if args.isEmpty { out += ["tagtype: Title", "tagtype: Track", "tagtype: Album", "tagtype: Name"] }
+        case "urlhandlers", "listplaylists", "listall", "listallinfo", "find", "search", "listmounts",
+             "listneighbors", "channels", "readmessages", "list", "lsinfo", "decoders":
+            // Tours are not a music library: listings are empty rather than errors, so clients connect cleanly.
+            break
+        case "listplaylist", "listplaylistinfo":
+            throw MPDError(.noExist, "No such playlist")
+        case "count":
+            out += ["songs: 0", "playtime: 0"]
+        case "replay_gain_status":
+            out.append("replay_gain_mode: off")
+        case "getvol":
+            out.append("volume: \(kiosk.status.volume)")
+        case "config":
+            out.append("music_directory: \(kiosk.currentConfiguration.audioDirectory)")
+        case "idle":
+            var interest: Set<MPDSubsystem> = []
+            for arg in args {
+                guard let subsystem = MPDSubsystem(rawValue: arg) else { throw MPDError(.argument, "Unrecognized idle event: \(arg)") }
+                interest.insert(subsystem)
+            }
+            return .idle(interest)
+        case "noidle":
+            break  // outside idle, MPD ignores it
+        case "play", "playid":
+            try arguments(0...1)
+            if args.isEmpty { try perform(.resume) }
+            else if name == "play" {
+                let position = try integer(0)
+                guard position >= 0 else { try perform(.resume); break }
+                try perform(.playPosition(position))
+            } else {
+                try perform(.play(.number(try integer(0))))
+            }
+        case "playstop":
+            try arguments(1...1)
+            try perform(Int(args[0]).map { .play(.number($0)) } ?? .play(.id(args[0])))
+        case "stop": try perform(.stop)
+        case "next": try perform(.next)
+        case "previous": try perform(.previous)
+        case "replay": try perform(.replay)
+        case "pause":
+            try arguments(0...1)
+            switch args.first {
+            case nil: try perform(.toggle)
+            case "1": try perform(.pause)
+            case "0": try perform(.resume)
+            default: throw MPDError(.argument, "Boolean (0/1) expected: \(args[0])")
+            }
+        case "setvol":
+            try arguments(1...1)
+            let level = try integer(0)
+            guard (0...100).contains(level) else { throw MPDError(.argument, "Invalid volume value") }
+            try perform(.volume(.set(level)))
+        case "volume":
+            try arguments(1...1)
+            // `up` and `down` (one configured step) are Audiogid's, for `ctl volume up`.
+            if args[0] == "up" || args[0] == "down" { try perform(.volume(args[0] == "up" ? .up : .down)); break }
+            let delta = try integer(0)
+            guard (-100...100).contains(delta) else { throw MPDError(.argument, "Invalid volume value") }
+            try perform(.volume(.change(delta)))
+        case "repeat", "random", "single", "consume":
+            try arguments(1...1)
+            guard args[0] == "0" else { throw MPDError(.argument, "a tour plays in route order; \(name) stays off") }
+        case "language":
+            try arguments(1...1)
+            try perform(.language(args[0].lowercased() == "next" ? .next : .code(args[0])))
+        case "tour":
+            try arguments(1...1)
+            try perform(.tour(args[0]))
+        case "reload":
+            try perform(.reload)
+        default:
+            throw MPDError(.unknown, "unknown command \"\(name)\"")
+        }
+        return .reply
+    }
+
+    /// MPD's `START:END` (end exclusive, open when empty) or a single position.
+    static func range(_ text: String, count: Int) throws(MPDError) -> Range<Int> {
+        if let colon = text.firstIndex(of: ":") {
+            let startText = text[..<colon], endText = text[text.index(after: colon)...]
+            guard let start = Int(startText), start >= 0, let end = endText.isEmpty ? count : Int(endText), end >= start else {
+                throw MPDError(.argument, "Invalid range: \(text)")
+            }
+            guard start <= count else { throw MPDError(.argument, "Bad song index") }
+            return start..<min(end, count)
+        }
+        guard let position = Int(text), position >= 0 else { throw MPDError(.argument, "Integer expected: \(text)") }
+        guard position < count else { throw MPDError(.argument, "Bad song index") }
+        return position..<(position + 1)
+    }
+
+    func statusLines(_ status: KioskStatus) -> [String] {
+        var lines = ["volume: \(status.volume)", "repeat: 0", "random: 0", "single: 0", "consume: 0",
+                     "partition: default", "playlist: \(status.playlistVersion)", "playlistlength: \(status.queue.count)",
+                     "mixrampdb: 0"]
+        let state: String
+        switch status.state {
+        case .idle: state = "stop"
+        case .playing: state = "play"
+        case .paused: state = "pause"
+        }
+        lines.append("state: \(state)")
+        if let play = status.state.play, let position = play.position {
+            lines += ["song: \(position)", "songid: \(play.stopNumber ?? 0)"]
+            let duration = status.duration ?? 0
+            lines += ["time: \(Int(status.elapsed.rounded())):\(Int(duration.rounded()))",
+                      "elapsed: \(Self.seconds(status.elapsed))", "bitrate: 0", "duration: \(Self.seconds(duration))"]
+            if position + 1 < status.queue.count {
+                lines += ["nextsong: \(position + 1)", "nextsongid: \(status.queue[position + 1].stop.number)"]
+            }
+        }
+        if let error = status.lastError { lines.append("error: \(error.replacingNewlines())") }
+        // Audiogid's additions; MPD clients ignore keys they do not know.
+        lines += ["language: \(status.language)", "tour: \(status.tourID)"]
+        if let number = status.state.play?.stopNumber { lines.append("stop: \(number)") }
+        lines += ["device: \(status.speaker.device)", "device_open: \(status.speaker.deviceOpen ? 1 : 0)",
+                  "underruns: \(status.speaker.underruns)", "log_writable: \(status.storeWritable ? 1 : 0)"]
+        return lines
+    }
+
+    func songLines(_ entry: QueueEntry, status: KioskStatus) -> [String] {
+        var lines = ["file: \(entry.clip?.path ?? "\(status.tourID)/\(entry.stop.id)")",
+                     "Title: \(entry.title.replacingNewlines())", "Album: \(status.tourTitle.replacingNewlines())",
+                     "Track: \(entry.stop.number)"]
+        if let duration = entry.duration {
+            lines += ["Time: \(Int(duration.rounded()))", "duration: \(Self.seconds(duration))"]
+        }
+        lines += ["Pos: \(entry.position)", "Id: \(entry.stop.number)"]
+        return lines
+    }
+
+    static func seconds(_ value: Double) -> String {
+        String(format: "%.3f", value)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// A clip ready for the speaker: where it is, how loud it was measured, how long it runs.
+public struct SpeakerClip: Sendable, Equatable {
+    public var url: URL
+    public var loudnessLUFS: Double?
+    public var durationSeconds: Double?
+
+    public init(url: URL, loudnessLUFS: Double? = nil, durationSeconds: Double? = nil) {
+        self.url = url
+        self.loudnessLUFS = loudnessLUFS
+        self.durationSeconds = durationSeconds
+    }
+}
+
+public enum SpeakerEvent: Sendable, Equatable {
+    case finished(token: UInt64, secondsHeard: Double?)
+    case failed(token: UInt64, message: String)
+    case deviceLost(String)
+    case deviceRestored
+}
+
+public struct SpeakerStatus: Sendable, Equatable {
+    public var device: String
+    public var deviceOpen: Bool
+    public var underruns: Int
+
+    public init(device: String, deviceOpen: Bool, underruns: Int) {
+        self.device = device
+        self.deviceOpen = deviceOpen
+        self.underruns = underruns
+    }
+}
+
+/// What the kiosk plays clips through. Two exist: the ALSA audio engine, and `SilentSpeaker` for a
+/// kiosk with `device: none` (a remote-only test rig, CI, the soak benchmark), which keeps time
+/// without making sound.
+public protocol Speaker: AnyObject, Sendable {
+    /// Start `clip` now, fading out whatever plays. Events for it carry `token`.
+    func play(_ clip: SpeakerClip, token: UInt64)
+    func stop()
+    func pause()
+    func resume()
+    /// 0...100.
+    func setVolume(_ level: Int)
+    var status: SpeakerStatus { get }
+    /// Called from the speaker's own thread; never while the speaker holds a lock the kiosk could wait on.
+    func setEventHandler(_ handler: @escaping @Sendable (SpeakerEvent) -> Void)
+    func shutdown() async
+}
+
+/// A speaker that makes no sound but keeps the clip's time: it reports `finished` when the clip's
+/// duration has passed (pauses excluded), so the player behaves as with real audio.
+public final class SilentSpeaker: Speaker, @unchecked Sendable {
+    private let lock = NSLock()
+    private let queue = DispatchQueue(label: "audiogid.silent-speaker")
+    private var handler: (@Sendable (SpeakerEvent) -> Void)?
+    private var current: (token: UInt64, remaining: Double, startedAt: Date?)?
+    private var timer: DispatchWorkItem?
+
+    public init() {}
+
+    public var status: SpeakerStatus { SpeakerStatus(device: "none", deviceOpen: true, underruns: 0) }
+
+    public func setEventHandler(_ handler: @escaping @Sendable (SpeakerEvent) -> Void) {
+        lock.withLock { self.handler = handler }
+    }
+
+    public func play(_ clip: SpeakerClip, token: UInt64) {
+        lock.withLock {
+            timer?.cancel()
+            current = (token, clip.durationSeconds ?? 1, Date())
+            schedule()
+        }
+    }
+
+    public func stop() {
+        lock.withLock {
+            timer?.cancel()
+            current = nil
+        }
+    }
+
+    public func pause() {
+        lock.withLock {
+            guard var playing = current, let started = playing.startedAt else { return }
+            timer?.cancel()
+            playing.remaining -= Date().timeIntervalSince(started)
+            playing.startedAt = nil
+            current = playing
+        }
+    }
+
+    public func resume() {
+        lock.withLock {
+            guard var playing = current, playing.startedAt == nil else { return }
+            playing.startedAt = Date()
+            current = playing
+            schedule()
+        }
+    }
+
+    public func setVolume(_ level: Int) {}
+
+    public func shutdown() async { stop() }
+
+    /// Caller holds the lock.
+    private func schedule() {
+        guard let playing = current else { return }
+        let token = playing.token
+        let item = DispatchWorkItem { [weak self] in self?.fire(token: token) }
+        timer = item
+        queue.asyncAfter(deadline: .now() + max(0, playing.remaining), execute: item)
+    }
+
+    private func fire(token: UInt64) {
+        let handler: (@Sendable (SpeakerEvent) -> Void)? = lock.withLock {
+            guard let playing = current, playing.token == token, playing.startedAt != nil else { return nil }
+            current = nil
+            return self.handler
+        }
+        handler?(.finished(token: token, secondsHeard: nil))
+    }
+}

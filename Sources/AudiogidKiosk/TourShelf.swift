@@ -1,0 +1,96 @@
+import AudiogidCore
+import AudiogidManifest
+import AudiogidStore
+import Foundation
+import Logging
+
+/// The tours installed in a data folder, loaded for playing, with their clips indexed in the store.
+///
+/// Indexing keeps start-up fast on a Pi: a clip whose size and modification time match its index row
+/// is not read again; a new or changed clip gets a checksum and (when a meter is given) its loudness
+/// measured once.
+public struct TourShelf: Sendable {
+    public var toursDirectory: String
+    public var audioDirectory: String
+    public var store: KioskStore?
+    public var measureLoudness: (@Sendable (URL) -> Double?)?
+    public var logger: Logger
+
+    public init(toursDirectory: String, audioDirectory: String, store: KioskStore?,
+                measureLoudness: (@Sendable (URL) -> Double?)? = nil, logger: Logger) {
+        self.toursDirectory = toursDirectory
+        self.audioDirectory = audioDirectory
+        self.store = store
+        self.measureLoudness = measureLoudness
+        self.logger = logger
+    }
+
+    public func install(_ id: String) throws -> InstalledTour {
+        guard ManifestName.isSafe(id) else { throw KioskSetupError("'\(id)' is not a tour id (lower-case letters, digits and dashes)") }
+        let folder = (toursDirectory as NSString).appendingPathComponent(id)
+        let loaded: LoadedTour
+        do {
+            loaded = try TourLoader.load(path: folder, audioDirectory: audioDirectory)
+        } catch {
+            throw KioskSetupError("tour \(id) cannot be loaded:\n\(error.description)")
+        }
+        let loudness = index(loaded)
+        return InstalledTour(loaded: loaded, loudnessLUFS: loudness)
+    }
+
+    /// Brings the clip index up to date for `loaded` and returns the loudness of each clip it knows.
+    func index(_ loaded: LoadedTour) -> [String: Double] {
+        let known = (try? store?.indexedClips()) ?? [:]
+        var loudness: [String: Double] = [:]
+        var fresh: [IndexedClip] = []
+        for (path, info) in loaded.clips {
+            let url = loaded.clipURL(path)
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+                  let size = (attributes[.size] as? NSNumber)?.int64Value,
+                  let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { continue }
+            if let row = known[path], row.size == size, row.modified == modified,
+               row.loudnessLUFS != nil || measureLoudness == nil {
+                if let value = row.loudnessLUFS { loudness[path] = value }
+                continue
+            }
+            guard let checksum = Checksum.fnv1a64(fileAt: url) else { continue }
+            let measured = measureLoudness?(url)
+            if let measured { loudness[path] = measured }
+            fresh.append(IndexedClip(path: path, size: size, modified: modified, checksum: checksum, info: info,
+                                     loudnessLUFS: measured, indexedAt: Date().timeIntervalSince1970))
+        }
+        if !fresh.isEmpty {
+            logger.info("indexed \(fresh.count) new or changed clips of tour \(loaded.tour.id)")
+            do { try store?.saveClips(fresh) } catch { logger.error("clip index not saved (will re-index next start): \(error)") }
+        }
+        return loudness
+    }
+}
+
+enum ManifestName {
+    static func isSafe(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64 && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+    }
+}
+
+/// The daemon cannot start (or switch) as asked: a message for the person at the kiosk.
+public struct KioskSetupError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A checksum of a clip's bytes, so the index can tell a re-recorded clip from a touched one.
+/// FNV-1a 64: no cryptographic claim (signatures are the tour package's job), only change detection.
+enum Checksum {
+    static func fnv1a64(fileAt url: URL) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        while let chunk = try? handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+            chunk.withUnsafeBytes { raw in
+                for byte in raw { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            }
+        }
+        return "fnv1a64:" + String(hash, radix: 16)
+    }
+}

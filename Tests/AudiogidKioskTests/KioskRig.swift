@@ -1,0 +1,127 @@
+import AudiogidCore
+import AudiogidStore
+import Foundation
+import Logging
+import Testing
+@testable import AudiogidKiosk
+
+/// The repository's root, for the demo tours and the built executable.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A throw-away data folder holding a copy of the demo tours and their clips.
+func makeDataFolder(tours: [String] = ["moyo-selo", "teplokhodik"]) throws -> URL {
+    let folder = URL(fileURLWithPath: "/tmp/agk-\(UUID().uuidString.prefix(8))")
+    let fileManager = FileManager.default
+    try fileManager.createDirectory(at: folder.appendingPathComponent("tours"), withIntermediateDirectories: true)
+    try fileManager.createDirectory(at: folder.appendingPathComponent("audio"), withIntermediateDirectories: true)
+    for id in tours {
+        try fileManager.copyItem(at: repositoryRoot.appendingPathComponent("tours/\(id)"), to: folder.appendingPathComponent("tours/\(id)"))
+        try fileManager.copyItem(at: repositoryRoot.appendingPathComponent("audio/\(id)"), to: folder.appendingPathComponent("audio/\(id)"))
+    }
+    return folder
+}
+
+/// A kiosk in this process, silent, with its real control socket and store in a temp folder.
+final class KioskRig: @unchecked Sendable {
+    let folder: URL
+    let kiosk: Kiosk
+    let server: ControlServer
+    let store: KioskStore?
+    let configuration: KioskConfiguration
+    var socket: String { configuration.control.socketPath }
+
+    init(player: PlayerSettings = PlayerSettings(), control: ControlSettings? = nil, store useStore: Bool = true,
+         readOnlyStore: Bool = false, reload: Kiosk.Reloading? = nil) throws {
+        folder = try makeDataFolder()
+        var configuration = KioskConfiguration(dataDirectory: folder.path, tour: "moyo-selo",
+                                               audio: AudioSettings(device: "none"), volume: 70, player: player)
+        configuration.control = control ?? ControlSettings(socketPath: folder.appendingPathComponent("control.sock").path)
+        if control != nil { configuration.control.socketPath = folder.appendingPathComponent("control.sock").path }
+        self.configuration = configuration
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        if useStore {
+            let path = configuration.databasePath
+            if readOnlyStore {
+                _ = try KioskStore(path: path)
+                store = try KioskStore(readingOnly: path)
+            } else {
+                store = try KioskStore(path: path)
+            }
+        } else {
+            store = nil
+        }
+        let shelf = TourShelf(toursDirectory: configuration.toursDirectory, audioDirectory: configuration.audioDirectory,
+                              store: store, logger: logger)
+        let config = configuration
+        kiosk = Kiosk(configuration: configuration, tour: try shelf.install("moyo-selo"), speaker: SilentSpeaker(),
+                      store: store, logger: logger, loadTour: { try shelf.install($0) },
+                      reload: reload ?? { id in (config, try shelf.install(id)) })
+        server = ControlServer(kiosk: kiosk, settings: configuration.control, logger: logger)
+        try server.start()
+    }
+
+    func client() throws -> ControlClient { try ControlClient(address: socket) }
+
+    deinit {
+        server.stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+struct ProcessResult {
+    var status: Int32
+    var output: String
+    var error: String
+}
+
+/// Runs a program to completion, with a time limit so a hung client fails the test instead of hanging it.
+@discardableResult
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double = 20) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    let outData = ReadAll(out.fileHandleForReading), errData = ReadAll(err.fileHandleForReading)
+    while process.isRunning && Date() < deadline { usleep(5_000) }
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus, output: outData.wait(), error: errData.wait())
+}
+
+/// Drains a pipe on its own thread, so a chatty child cannot block on a full pipe.
+final class ReadAll: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+    init(_ handle: FileHandle) {
+        Thread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }.start()
+    }
+    func wait() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+func mpc(_ socket: String, _ arguments: String...) throws -> ProcessResult {
+    try run("/usr/bin/mpc", ["--host", socket] + arguments)
+}
+
+/// Polls until `condition` holds or `seconds` pass.
+func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(10_000)
+    }
+    return try condition()
+}

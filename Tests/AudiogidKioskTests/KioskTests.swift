@@ -1,0 +1,116 @@
+import AudiogidCore
+import AudiogidStore
+import Foundation
+import Testing
+@testable import AudiogidKiosk
+
+/// The kiosk's dispatcher: the trigger entry point, LED observers, the play log and its failure modes.
+@Suite(.serialized) struct KioskTests {
+    @Test func triggerLinesRunThroughTheSameDispatcherAndAreAttributed() async throws {
+        let rig = try KioskRig()
+        #expect(await rig.kiosk.execute(commandLine: "play 3", source: .keypad) == .done)
+        #expect(await rig.kiosk.execute(commandLine: "play 3 4", source: .keypad).ok == false)
+        #expect(await rig.kiosk.execute(commandLine: "play 77", source: .keypad) == .refused("no stop 77 in this tour"))
+        #expect(await rig.kiosk.execute(commandLine: "lang zh", source: .serial) == .done)
+        #expect(await rig.kiosk.execute(commandLine: "volume -10", source: .gpio) == .done)
+        #expect(await rig.kiosk.execute(commandLine: "play 1", source: .gps) == .done)
+        let plays = try #require(rig.store).plays()
+        #expect(plays.map(\.stopNumber) == [3, 1])
+        #expect(plays.map(\.source) == ["keypad", "gps"])
+        #expect(plays.map(\.language) == ["ru", "zh"])
+        #expect(plays[0].outcome == "interrupted")  // preempted by the GPS fix
+        #expect(rig.kiosk.status.volume == 60)
+        #expect(try rig.store!.loadState() == SavedState(tourID: "moyo-selo", language: "zh", volume: 60))
+    }
+
+    @Test func observersSeeEveryStateChangeInOrder() async throws {
+        let rig = try KioskRig()
+        let seen = SeenStates()
+        let id = rig.kiosk.observe { seen.append($0) }
+        _ = await rig.kiosk.execute(commandLine: "play 2", source: .gpio)
+        _ = await rig.kiosk.execute(commandLine: "pause", source: .gpio)
+        _ = await rig.kiosk.execute(commandLine: "stop", source: .gpio)
+        #expect(eventually { seen.count == 4 })
+        let states = seen.all
+        #expect(states[0] == .idle)
+        #expect(states[1].isPlaying && states[1].play?.stopNumber == 2)
+        #expect(states[2].isPaused)
+        #expect(states[3] == .idle)
+        rig.kiosk.removeObserver(id)
+    }
+
+    @Test func aClipPlaysToItsEndAndIsLoggedFinished() async throws {
+        // Auto-advance on: the silent speaker keeps each clip's real duration (stop 7, the pond, is short).
+        let rig = try KioskRig(player: PlayerSettings(autoAdvance: true))
+        #expect(await rig.kiosk.execute(commandLine: "play 7", source: .gpio) == .done)
+        let duration = try #require(rig.kiosk.status.duration)
+        #expect(eventually(duration + 3) { rig.kiosk.status.state == .idle })
+        let plays = try rig.store!.plays()
+        #expect(plays.count == 1)  // the last stop: nothing to advance to
+        #expect(plays[0].outcome == "finished")
+        #expect(abs((plays[0].secondsHeard ?? 0) - duration) < 0.5)
+    }
+
+    @Test func anUnwritableDatabaseNeverStopsPlayback() async throws {
+        let rig = try KioskRig(readOnlyStore: true)
+        #expect(await rig.kiosk.execute(commandLine: "play 2", source: .gpio) == .done)
+        #expect(rig.kiosk.status.state.isPlaying)
+        #expect(rig.kiosk.status.storeWritable == false)
+        #expect(rig.kiosk.status.lastError?.contains("database not writable") == true)
+        #expect(await rig.kiosk.execute(commandLine: "volume 30", source: .gpio) == .done)
+        #expect(await rig.kiosk.execute(commandLine: "play 4", source: .gpio) == .done)
+        #expect(rig.kiosk.status.state.play?.stopNumber == 4)
+        let status = try rig.client().send("status")
+        #expect(status.value("log_writable") == "0")
+    }
+
+    @Test func aBrokenReloadIsRefusedAndTheOldSetupKeepsPlaying() async throws {
+        let rig = try KioskRig(reload: { _ in throw KioskSetupError("kiosk.yaml:3:1: error: while_playing: must be one of preempt, ignore, queue") })
+        _ = await rig.kiosk.execute(commandLine: "play 2", source: .gpio)
+        let token = rig.kiosk.status.state.play?.token
+        let reply = await rig.kiosk.execute(commandLine: "reload", source: .socket)
+        #expect(!reply.ok && reply.message.contains("while_playing"))
+        #expect(rig.kiosk.status.state.play?.token == token)
+    }
+
+    @Test func reloadKeepsTheCurrentClipAndTourSwitchChangesTheQueue() async throws {
+        let rig = try KioskRig()
+        _ = await rig.kiosk.execute(commandLine: "play 2", source: .gpio)
+        let token = rig.kiosk.status.state.play?.token
+        #expect(await rig.kiosk.execute(commandLine: "reload", source: .socket) == .done)
+        #expect(rig.kiosk.status.state.play?.token == token)
+        #expect(await rig.kiosk.execute(commandLine: "tour teplokhodik", source: .socket) == .done)
+        #expect(rig.kiosk.status.tourID == "teplokhodik")
+        #expect(rig.kiosk.status.state == .idle)
+        #expect(await rig.kiosk.execute(commandLine: "tour nowhere", source: .socket).ok == false)
+        #expect(await rig.kiosk.execute(commandLine: "tour ../../etc", source: .socket).ok == false)
+        #expect(rig.kiosk.status.tourID == "teplokhodik")
+        #expect(try rig.store!.loadState().tourID == "teplokhodik")
+    }
+
+    @Test func unchangedClipsAreNotIndexedAgain() throws {
+        let rig = try KioskRig()
+        let store = try #require(rig.store)
+        let first = try store.indexedClips()
+        #expect(first.count >= 20)
+        let shelf = TourShelf(toursDirectory: rig.configuration.toursDirectory, audioDirectory: rig.configuration.audioDirectory,
+                              store: store, logger: .init(label: "t"))
+        _ = try shelf.install("moyo-selo")
+        #expect(try store.indexedClips() == first)  // same rows, same indexedAt
+        // Touch one clip: only that row is re-indexed.
+        let clip = rig.folder.appendingPathComponent("audio/moyo-selo/02-school.ru.ogg").path
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: clip)
+        _ = try shelf.install("moyo-selo")
+        let after = try store.indexedClips()
+        let changed = after.filter { first[$0.key] != $0.value }.map(\.key)
+        #expect(changed == ["moyo-selo/02-school.ru.ogg"])
+    }
+}
+
+final class SeenStates: @unchecked Sendable {
+    private let lock = NSLock()
+    private var states: [PlayerState] = []
+    func append(_ state: PlayerState) { lock.withLock { states.append(state) } }
+    var count: Int { lock.withLock { states.count } }
+    var all: [PlayerState] { lock.withLock { states } }
+}
