@@ -20,7 +20,8 @@ public final class TriggerSet: Sendable {
     /// Checks the config and prepares the sources; devices are opened only by `start()`, and a missing
     /// device is retried in the background rather than failing the kiosk.
     /// - Parameter tour: needed for GPS geofences (its stops' locations and radii).
-    public init(config: TriggersConfig, tour: Tour? = nil, clock: any TriggerClock = MonotonicClock(),
+    /// - Parameter order: stop ids in route order (the route engine's), for GPS zones; default the tour's order.
+    public init(config: TriggersConfig, tour: Tour? = nil, order: [String]? = nil, clock: any TriggerClock = MonotonicClock(),
                 logger: Logger = Logger(label: "audiogid.triggers"),
                 deliver: @escaping @Sendable (TriggerEvent) -> Void) throws {
         var summary: [String] = []
@@ -50,7 +51,7 @@ public final class TriggerSet: Sendable {
         if let gps = config.gps {
             guard let tour else { throw TriggerConfigError("triggers.gps needs a tour with stop locations") }
             guard SerialPort.speed(for: gps.baud) != nil else { throw TriggerConfigError("gps \(gps.port): baud \(gps.baud) is not a standard rate") }
-            let geofence = Geofence(tour: tour, defaultRadiusM: gps.default_radius_m, exitRatio: gps.exit_ratio, leadSeconds: gps.lead_s)
+            let geofence = Geofence(tour: tour, order: order, defaultRadiusM: gps.default_radius_m, exitRatio: gps.exit_ratio, leadSeconds: gps.lead_s)
             guard !geofence.zones.isEmpty else { throw TriggerConfigError("triggers.gps: tour \(tour.id) has no stop with a location") }
             let decoder = GpsGeofenceDecoder(port: gps.port, geofence: geofence,
                                              filter: GpsFixFilter(minimumSatellites: gps.min_satellites, maximumHdop: gps.max_hdop))
