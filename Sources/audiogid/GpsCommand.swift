@@ -1,6 +1,7 @@
 import ArgumentParser
 import AudiogidCore
 import AudiogidManifest
+import AudiogidRoute
 import AudiogidTriggers
 import Foundation
 
@@ -38,6 +39,9 @@ struct GpsSimulateCommand: AsyncParsableCommand {
     @Option(help: "Random seed: the same seed gives the same track.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Straight lines between the stops, ignoring the tour's paths.geojson.")
+    var straight = false
+
     @Option(help: "Time factor: 1 = real time, 10 = ten times faster, 0 = no waiting (default: 1 with --pty, 0 otherwise).")
     var pace: Double?
 
@@ -57,7 +61,7 @@ struct GpsSimulateCommand: AsyncParsableCommand {
             printError("\(tour): not a valid tour; run 'audiogid validate \(tour)' for every finding")
             throw ExitCode(1)
         }
-        let path = Self.routePath(loaded.tour)
+        let (path, how) = Self.routePath(loaded, straight: straight)
         guard path.count >= 2 else {
             printError("\(tour): a track needs at least two stops with a location")
             throw ExitCode(1)
@@ -95,8 +99,8 @@ struct GpsSimulateCommand: AsyncParsableCommand {
             fd = STDOUT_FILENO
         }
         let metres = zip(path, path.dropFirst()).reduce(0) { $0 + LocalDistance.metres($1.0, $1.1) }
-        printError(String(format: "%@: %d stops, %.2f km at %.1f km/h, %d fixes (RMC+GGA at 1 Hz, jitter %.0f m) → %@",
-                          loaded.tour.id, path.count, metres / 1000, kmh, track.samples.count, jitterM, destination))
+        printError(String(format: "%@: %@, %.2f km at %.1f km/h, %d fixes (RMC+GGA at 1 Hz, jitter %.0f m) → %@",
+                          loaded.tour.id, how, metres / 1000, kmh, track.samples.count, jitterM, destination))
         let factor = pace ?? (pty == nil ? 0 : 1)
         for sample in track.samples {
             if factor > 0 {
@@ -125,8 +129,26 @@ struct GpsSimulateCommand: AsyncParsableCommand {
         if fd != STDOUT_FILENO { close(fd) }
     }
 
-    /// The route as a polyline: the stops with a location, in the tour's order (straight lines between them).
-    static func routePath(_ tour: Tour) -> [Coordinate] {
-        tour.stops.compactMap(\.location)
+    /// The route as one line: the route engine's itinerary (its order, along the tour's paths.geojson where there
+    /// is one, e.g. the Amur channel for the riverboat), or straight lines between the stops in the tour's order.
+    static func routePath(_ loaded: LoadedTour, straight: Bool) -> ([Coordinate], String) {
+        let stops = loaded.tour.stops.filter { $0.location != nil }.count
+        var network: PathNetwork?
+        let file = loaded.tourDirectory.appendingPathComponent("paths.geojson")
+        if !straight, let data = try? Data(contentsOf: file) {
+            do {
+                network = try PathNetwork(geoJSON: data)
+            } catch {
+                printError("note: \(file.path): \(error.message); using straight lines")
+            }
+        }
+        if let itinerary = try? RoutePlanner.plan(loaded.tour, network: network), itinerary.polyline.count >= 2 {
+            // Each leg runs stop → network → stop; a boat passing a landmark stays in the channel, so the
+            // detours out to the stops between the first and the last are left out.
+            let passed = Set(itinerary.visits.dropFirst().dropLast().filter { $0.networkPoint != nil }.map(\.location))
+            let line = itinerary.polyline.filter { !passed.contains($0) }
+            return (line, "\(itinerary.visits.count) stops in route order, " + (itinerary.followsNetwork ? "along paths.geojson" : "straight lines"))
+        }
+        return (loaded.tour.stops.compactMap(\.location), "\(stops) stops, straight lines")
     }
 }

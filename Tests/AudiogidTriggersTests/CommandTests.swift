@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import AudiogidCore
 import Testing
 @testable import AudiogidTriggers
 
@@ -83,6 +84,15 @@ import Testing
         }
         #expect(commands == ["play 1", "play 2", "play 3", "play 4", "play 5", "play 6"])
         #expect(decoder.acceptedFixes == lines.count)
+        #expect(run.stderr.contains("along paths.geojson"))
+        // The boat stays in the river channel (paths.geojson, 120-180 m off the embankment stops): it passes
+        // stops 2-5 inside their 250 m zones but never sails up to them.
+        var positions: [Coordinate] = []
+        for line in lines { if case .rmc(let rmc) = try NmeaParser.parse(line), let p = rmc.position { positions.append(p) } }
+        for stop in teplokhodik.stops[1...4] {
+            let closest = positions.map { LocalDistance.metres($0, stop.location!) }.min()!
+            #expect(closest > 80 && closest < 230, "stop \(stop.number): closest \(closest) m")
+        }
     }
 
     @Test func gpsSimulateFeedsAPseudoTerminalAKioskCanRead() throws {
