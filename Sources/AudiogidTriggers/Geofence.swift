@@ -202,6 +202,9 @@ public struct GpsGeofenceDecoder: TriggerDecoder {
     /// Starts a new trip: every stop may play again.
     public mutating func resetTrip() { geofence.reset() }
 
+    /// Another tour's zones (the kiosk switched tours); the new tour starts a new trip.
+    public mutating func replaceZones(with geofence: Geofence) { self.geofence = geofence }
+
     public var deadline: MonotonicNanos? { nil }
     public mutating func expire(at now: MonotonicNanos) -> [TriggerEvent] { [] }
     public mutating func disconnected() {

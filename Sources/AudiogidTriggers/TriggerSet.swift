@@ -16,6 +16,7 @@ public final class TriggerSet: Sendable {
     private let stops: [@Sendable () -> Void]
     private let leds: GpioLeds?
     private let resetTrip: (@Sendable () -> Void)?
+    private let replaceZones: (@Sendable (Tour, [String]?) -> Int)?
 
     /// Checks the config and prepares the sources; devices are opened only by `start()`, and a missing
     /// device is retried in the background rather than failing the kiosk.
@@ -29,6 +30,7 @@ public final class TriggerSet: Sendable {
         var stops: [@Sendable () -> Void] = []
         var leds: GpioLeds?
         var resetTrip: (@Sendable () -> Void)?
+        var replaceZones: (@Sendable (Tour, [String]?) -> Int)?
 
         for serial in config.serial {
             let framing = try SerialFraming(serial.framing)
@@ -62,6 +64,12 @@ public final class TriggerSet: Sendable {
             starts.append(source.start)
             stops.append(source.stop)
             resetTrip = { source.withDecoder { $0.resetTrip() } }
+            replaceZones = { tour, order in
+                let fresh = Geofence(tour: tour, order: order, defaultRadiusM: gps.default_radius_m, exitRatio: gps.exit_ratio,
+                                     leadSeconds: gps.lead_s)
+                source.withDecoder { $0.replaceZones(with: fresh) }
+                return fresh.zones.count
+            }
             summary.append("gps \(port) at \(baud): \(geofence.zones.count) zones of tour \(tour.id) ("
                 + geofence.zones.map { "\($0.stopNumber) r\(Int($0.radiusM))" }.joined(separator: ", ") + ")")
         }
@@ -80,6 +88,7 @@ public final class TriggerSet: Sendable {
 
         if let gpio = config.gpio, !gpio.buttons.isEmpty || !gpio.leds.isEmpty {
             let timing = gpio.timing
+            let kernelDebounce = gpio.kernelDebounceMicroseconds
             let spec = gpio.chip
             let buttonConfigs = gpio.buttons, ledConfigs = gpio.leds
             let activeLow = gpio.active_low ?? true, bias = gpio.bias ?? .pullUp
@@ -101,7 +110,7 @@ public final class TriggerSet: Sendable {
                     let chip = try GpioChip.find(spec)
                     let offsets = try buttonConfigs.map { try chip.offset(of: $0.line) }
                     let fd = try chip.requestButtons(offsets, activeLow: activeLow, bias: bias,
-                                                     debounceMicroseconds: UInt32(timing.debounce / 1000))
+                                                     debounceMicroseconds: kernelDebounce)
                     box.withLock { $0 }?.withDecoder { $0.assignOffsets(offsets) }
                     return fd
                 }, deliver: deliver)
@@ -125,6 +134,7 @@ public final class TriggerSet: Sendable {
         self.stops = stops
         self.leds = leds
         self.resetTrip = resetTrip
+        self.replaceZones = replaceZones
     }
 
     public func start() { starts.forEach { $0() } }
@@ -138,4 +148,11 @@ public final class TriggerSet: Sendable {
 
     /// Starts a new boat trip: every GPS stop may play again.
     public func resetGpsTrip() { resetTrip?() }
+
+    /// Whether a GPS source runs (it needs the kiosk's tour).
+    public var hasGps: Bool { replaceZones != nil }
+
+    /// Moves the GPS zones to another tour (the kiosk switched tours). Returns the number of zones.
+    @discardableResult
+    public func replaceGpsTour(_ tour: Tour, order: [String]? = nil) -> Int { replaceZones?(tour, order) ?? 0 }
 }

@@ -83,8 +83,12 @@ public struct GpioConfig: Decodable, Sendable, Equatable {
     public var chip: String
     public var buttons: [GpioButtonConfig]
     public var leds: [GpioLedConfig]
-    /// Software debounce, also asked of the kernel. Default 30 ms.
+    /// Software debounce. Default 30 ms.
     public var debounce_ms: Double?
+    /// Debounce asked of the kernel. The kernel reports an edge only once the line has been stable this long,
+    /// which delays every press by as much, so it is kept short (default 5 ms: enough to drop EMI spikes on a
+    /// long cable) and the software debounce, which acts on the first edge without delay, does the rest.
+    public var kernel_debounce_ms: Double?
     public var long_press_ms: Double?
     public var repeat_delay_ms: Double?
     public var repeat_interval_ms: Double?
@@ -96,7 +100,7 @@ public struct GpioConfig: Decodable, Sendable, Equatable {
     public var led_paused: LedPausedMode?
 
     enum CodingKeys: String, CodingKey {
-        case chip, buttons, leds, debounce_ms, long_press_ms, repeat_delay_ms, repeat_interval_ms, active_low, bias
+        case chip, buttons, leds, debounce_ms, kernel_debounce_ms, long_press_ms, repeat_delay_ms, repeat_interval_ms, active_low, bias
         case leds_active_low, led_idle, led_paused
     }
 
@@ -106,6 +110,7 @@ public struct GpioConfig: Decodable, Sendable, Equatable {
         buttons = try c.decodeIfPresent([GpioButtonConfig].self, forKey: .buttons) ?? []
         leds = try c.decodeIfPresent([GpioLedConfig].self, forKey: .leds) ?? []
         debounce_ms = try c.decodeIfPresent(Double.self, forKey: .debounce_ms)
+        kernel_debounce_ms = try c.decodeIfPresent(Double.self, forKey: .kernel_debounce_ms)
         long_press_ms = try c.decodeIfPresent(Double.self, forKey: .long_press_ms)
         repeat_delay_ms = try c.decodeIfPresent(Double.self, forKey: .repeat_delay_ms)
         repeat_interval_ms = try c.decodeIfPresent(Double.self, forKey: .repeat_interval_ms)
@@ -115,6 +120,8 @@ public struct GpioConfig: Decodable, Sendable, Equatable {
         led_idle = try c.decodeIfPresent(LedIdleMode.self, forKey: .led_idle)
         led_paused = try c.decodeIfPresent(LedPausedMode.self, forKey: .led_paused)
     }
+
+    public var kernelDebounceMicroseconds: UInt32 { UInt32(max(0, min(kernel_debounce_ms ?? 5, 1000)) * 1000) }
 
     public var timing: GpioButtonTiming {
         var t = GpioButtonTiming()

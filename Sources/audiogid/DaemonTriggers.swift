@@ -12,10 +12,11 @@ import Synchronization
 ///
 /// Commands are run synchronously on the source's own thread (`Kiosk.perform`), so two quick presses
 /// reach the player in the order they were made and nothing waits for a task hop.
-final class DaemonTriggers: Sendable {
+final class DaemonTriggers {
     private let set: TriggerSet
     private let kiosk: Kiosk
     private let observer: Int
+    private let tourWatch: DispatchSourceTimer?
 
     /// The local command a button, token or key may send to start a new boat trip (every GPS stop plays again).
     static let resetTrip = "gps reset"
@@ -68,10 +69,11 @@ final class DaemonTriggers: Sendable {
             let path = (daemon.configuration.toursDirectory as NSString).appendingPathComponent(status.tourID)
             tour = try TourLoader.load(path: path, audioDirectory: daemon.configuration.audioDirectory, checkClips: false).tour
         }
-        return try DaemonTriggers(config: config, kiosk: daemon.kiosk, tour: tour, order: status.queue.map(\.stop.id), logger: logger)
+        return try DaemonTriggers(config: config, kiosk: daemon.kiosk, tour: tour, order: status.queue.map(\.stop.id),
+                                  toursDirectory: daemon.configuration.toursDirectory, logger: logger)
     }
 
-    init(config: TriggersConfig, kiosk: Kiosk, tour: Tour?, order: [String]?, logger: Logger) throws {
+    init(config: TriggersConfig, kiosk: Kiosk, tour: Tour?, order: [String]?, toursDirectory: String, logger: Logger) throws {
         self.kiosk = kiosk
         let resetBox = Mutex<(@Sendable () -> Void)?>(nil)
         set = try TriggerSet(config: config, tour: tour, order: order, logger: logger) { event in
@@ -100,12 +102,37 @@ final class DaemonTriggers: Sendable {
         resetBox.withLock { $0 = { set.resetGpsTrip() } }
         observer = kiosk.observe { state in set.show(PlayerLight(state)) }
         for line in set.summary { logger.notice("trigger: \(line)") }
+        tourWatch = set.hasGps ? Self.watchTour(kiosk: kiosk, set: set, current: tour?.id, toursDirectory: toursDirectory, logger: logger) : nil
         set.start()
     }
 
     func stop() {
+        tourWatch?.cancel()
         kiosk.removeObserver(observer)
         set.stop()
+    }
+
+    /// GPS zones belong to a tour: when the kiosk switches tours (`ctl tour`, a reload), the zones follow.
+    /// Checked every two seconds, which a boat covers in about 8 m.
+    private static func watchTour(kiosk: Kiosk, set: TriggerSet, current: String?, toursDirectory: String,
+                                  logger: Logger) -> DispatchSourceTimer {
+        let running = Mutex(current)
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "audiogid.triggers.tour"))
+        timer.schedule(deadline: .now() + 2, repeating: 2)
+        timer.setEventHandler {
+            let status = kiosk.status
+            guard status.tourID != running.withLock({ $0 }) else { return }
+            running.withLock { $0 = status.tourID }
+            let path = (toursDirectory as NSString).appendingPathComponent(status.tourID)
+            guard let tour = try? TourLoader.load(path: path, checkClips: false).tour else {
+                logger.error("GPS zones: tour \(status.tourID) cannot be read; keeping the previous zones")
+                return
+            }
+            let zones = set.replaceGpsTour(tour, order: status.queue.map(\.stop.id))
+            logger.notice("GPS zones now from tour \(tour.id): \(zones) zones")
+        }
+        timer.resume()
+        return timer
     }
 }
 

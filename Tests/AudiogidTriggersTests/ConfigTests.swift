@@ -33,6 +33,7 @@ import Testing
         #expect(gpio.buttons[1].repeat == true)
         #expect(gpio.leds == [GpioLedConfig(line: .offset(22), stop: 1)])
         #expect(gpio.timing == GpioButtonTiming())
+        #expect(gpio.kernelDebounceMicroseconds == 5000)
         #expect(config.serial.count == 1)
         #expect(config.serial[0].match.rules.map(\.pattern) == ["^BTN(\\d+)$", "04A1B2C3"])
         #expect(config.serial[0].match.rules.map(\.command) == ["play \\1", "play 7"])

@@ -92,6 +92,22 @@ import Testing
         for (index, line) in plays.enumerated() { #expect(line.hasSuffix("→ play \(index + 1)")) }
     }
 
+    @Test func gpsZonesFollowATourSwitch() throws {
+        let gps = dir + "/gps"
+        let config = try kiosk(tour: "moyo-selo", triggers: "triggers:\n  gps: {port: \(gps)}\n")
+        let daemon = try CommandTests.Run(["daemon", "--config", config, "--verbose"])
+        defer { daemon.process.interrupt(); _ = daemon.finish() }
+        #expect(try waitFor { $0["tour"] == "moyo-selo" })
+        let switched = try CommandTests.Run(["ctl", "--socket", dir + "/control.sock", "tour", "teplokhodik"])
+        #expect(switched.finish() == 0)
+        let deadline = Date().addingTimeInterval(10)
+        while !daemon.stderr.contains("GPS zones now from tour teplokhodik: 6 zones") && Date() < deadline { usleep(50_000) }
+        #expect(daemon.stderr.contains("GPS zones now from tour teplokhodik: 6 zones"))
+        let simulator = try CommandTests.Run(["gps", "simulate", "teplokhodik", "--pty", gps, "--pace", "200"])
+        #expect(simulator.finish(seconds: 60) == 0)
+        #expect(try waitFor { $0["tour"] == "teplokhodik" && $0["stop"] == "6" })
+    }
+
     @Test func aMisspeltCommandStopsTheDaemonFromStarting() throws {
         let config = try kiosk(tour: "moyo-selo", triggers: """
             triggers:
