@@ -191,7 +191,10 @@ public enum EvdevDevice {
         if grab && audiogid_evdev_grab(fd, 1) < 0 {
             let code = errno
             close(fd)
-            throw DeviceError(device: path, operation: "EVIOCGRAB (another program holds it?)", errno: code)
+            let what = code == EBUSY ? "EVIOCGRAB (another program has grabbed it)"
+                : code == ENOTTY || code == EINVAL ? "EVIOCGRAB (not an input device; give a /dev/input/event* path)"
+                : "EVIOCGRAB"
+            throw DeviceError(device: path, operation: what, errno: code)
         }
         return fd
     }

@@ -95,6 +95,22 @@ import Testing
         #expect(type(&d, ["KP2", "KPENTER"], at: 0).compactMap(\.command) == ["play 2"])
     }
 
+    @Test func grabbingSomethingThatIsNotAnInputDeviceSaysSo() throws {
+        let fifo = temporaryDirectory() + "/not-a-keypad"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        do {
+            _ = try EvdevDevice.open(fifo, grab: true)
+            Issue.record("grabbed a FIFO")
+        } catch let error as DeviceError {
+            #expect(error.description.contains("not an input device"))
+        }
+        // Without the grab a FIFO is fine: that is how the daemon tests feed it key events.
+        let fd = try EvdevDevice.open(fifo, grab: false)
+        #expect(fd >= 0)
+        close(fd)
+        #expect(throws: DeviceError.self) { try EvdevDevice.open(fifo + "-missing", grab: false) }
+    }
+
     @Test func sourceTimesOutAnEntryOnItsOwn() throws {
         let pipe = Pipe()
         let log = EventLog()
