@@ -58,6 +58,7 @@ let package = Package(
         .target(name: "AudiogidTriggers", dependencies: [
             "AudiogidCore", "CAudiogidShim",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ]),
 
         // The app.
@@ -77,7 +78,8 @@ let package = Package(
         .testTarget(name: "AudiogidCoreTests", dependencies: ["AudiogidCore"]),
         .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"], exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidRouteTests", dependencies: ["AudiogidCore", "AudiogidRoute", "AudiogidManifest"]),
-        .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidCore", "AudiogidAudio", "AudiogidManifest"]),
+        .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidCore", "AudiogidAudio", "AudiogidManifest"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidStoreTests", dependencies: ["AudiogidCore", "AudiogidStore"]),
         .testTarget(name: "AudiogidKioskTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidManifest", "AudiogidAudio", "AudiogidStore"]),
         .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidCore", "AudiogidTriggers", "CAudiogidShim"]),
