@@ -116,12 +116,19 @@ public enum RoutePlanner {
                                         from: locations[i], to: locations[j])
                 }
             }
-            let cutOff = (1..<n).filter { !distance[$0].isFinite }
-            if !cutOff.isEmpty {
+            // The network is undirected, so stops fall into groups that reach each other; the biggest group is
+            // the tour, and the others are the ones to name (the first stop may well be the stray one).
+            var groups: [[Int]] = []
+            for i in 0..<n where !groups.contains(where: { $0.contains(i) }) {
+                groups.append((0..<n).filter { $0 == i || distance[i * n + $0].isFinite })
+            }
+            if groups.count > 1 {
+                let main = groups.max { $0.count < $1.count }!
+                let cutOff = (0..<n).filter { !main.contains($0) }
                 let names = cutOff.map { "\(stops[$0].number) (\(stops[$0].id))" }.joined(separator: ", ")
                 throw RouteError(.unreachableStops, stops: cutOff.map { stops[$0].id },
                                  "stop\(cutOff.count == 1 ? "" : "s") \(names) \(cutOff.count == 1 ? "is" : "are") on a part of the path network "
-                                 + "that stop \(stops[0].number) (\(stops[0].id)) cannot reach: join the lines at a shared vertex")
+                                 + "that the other \(main.count) stop\(main.count == 1 ? "" : "s") cannot reach: join the lines at a shared vertex")
             }
             if tour.mode == .boat {
                 let fromSource = network.tree(fromNode: 0)

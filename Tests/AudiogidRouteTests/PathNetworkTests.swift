@@ -66,6 +66,9 @@ import Testing
         #expect(error?.kind == .unreachableStops)
         #expect(error?.stops == ["lost"])
         #expect(error?.message.contains("2 (lost)") == true)
+        // The stray one is named even when it is listed first.
+        let strayFirst = #expect(throws: RouteError.self) { try plan([stops[1], stops[0], stops[2]], network: split) }
+        #expect(strayFirst?.stops == ["lost"])
     }
 
     @Test func aStopTooFarFromTheNetworkIsAnErrorWithItsDistance() throws {
