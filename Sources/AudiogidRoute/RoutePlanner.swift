@@ -60,6 +60,15 @@ public enum RoutePlanner {
             throw RouteError(.unplaceableStops, stops: unplaced.map(\.id),
                              "cannot place stop\(unplaced.count == 1 ? "" : "s") \(names) on the route: no coordinates")
         }
+        let offGlobe = stops.filter { stop in
+            let c = stop.location!
+            return !(c.lat.isFinite && c.lon.isFinite && abs(c.lat) <= 90 && abs(c.lon) <= 180 && (c.ele?.isFinite ?? true))
+        }
+        guard offGlobe.isEmpty else {
+            let names = offGlobe.map { "\($0.number) (\($0.id)) at \($0.location!.lat), \($0.location!.lon)" }.joined(separator: "; ")
+            throw RouteError(.unplaceableStops, stops: offGlobe.map(\.id),
+                             "cannot place stop\(offGlobe.count == 1 ? "" : "s") \(names): latitude must be within ±90°, longitude within ±180°")
+        }
         let locations = stops.map { $0.location! }
         func index(of id: String?, _ role: String) throws(RouteError) -> Int? {
             guard let id else { return nil }

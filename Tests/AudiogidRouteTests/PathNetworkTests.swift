@@ -90,6 +90,14 @@ import Testing
         #expect(error?.message.contains("7 (nowhere)") == true)
     }
 
+    @Test func aStopOffTheGlobeIsAnErrorNamingIt() throws {
+        let stops = [Plane.stop("here", 1, Plane.point(0, 0)), Plane.stop("mars", 2, Coordinate(lat: 95, lon: 10)),
+                     Plane.stop("nan", 3, Coordinate(lat: .nan, lon: 10))]
+        let error = #expect(throws: RouteError.self) { try plan(stops, network: nil) }
+        #expect(error?.kind == .unplaceableStops)
+        #expect(error?.stops == ["mars", "nan"])
+    }
+
     @Test func geoJSONLineStringsAndMultiLineStringsAreRead() throws {
         let text = """
         {"type": "FeatureCollection", "features": [
