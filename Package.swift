@@ -58,6 +58,7 @@ let package = Package(
         .target(name: "AudiogidTriggers", dependencies: [
             "AudiogidCore", "CAudiogidShim",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ]),
 
         // The app.
