@@ -252,7 +252,7 @@ final class Playback: @unchecked Sendable {
             // in whole periods: fewer, larger writes cost less CPU than many small ones.
             let starting = voice.map { !$0.started } ?? false
             let frames = starting || !device.isRunning ? period : room - room % period
-            writeBlock(device, frames: frames, pad: true)
+            writeBlock(device, frames: min(frames, mix.count / channels), pad: true)
         }
     }
 
@@ -399,7 +399,8 @@ final class Playback: @unchecked Sendable {
         do {
             let opened = try PCMDevice(config: config)
             device = opened
-            if opened.sampleRate != rate || opened.channels != channels || opened.periodFrames != period {
+            if opened.sampleRate != rate || opened.channels != channels || opened.periodFrames != period
+                || opened.bufferFrames * channels > mix.count {
                 if opened.sampleRate != rate || opened.channels != channels {
                     logger.notice("audio device plays another format; converting clips to it",
                                   metadata: ["rate": "\(opened.sampleRate)", "channels": "\(opened.channels)"])
@@ -478,11 +479,13 @@ final class Playback: @unchecked Sendable {
         shared.emit(.deviceLost(message: message))
     }
 
+    /// Sizes the mixing buffers for the device as opened (its buffer may be larger than configured: a sound
+    /// server gets longer periods), so one write can refill all of it and a cut can see all that was queued.
     private func resizeBuffers() {
-        let block = max(period, config.bufferFrames)
-        mix = [Float](repeating: 0, count: block * channels)
-        pcm = [Int16](repeating: 0, count: block * channels)
-        history = [Float](repeating: 0, count: (max(config.bufferFrames, period) * 2) * channels)
+        let buffer = max(period, device?.bufferFrames ?? config.bufferFrames)
+        mix = [Float](repeating: 0, count: buffer * channels)
+        pcm = [Int16](repeating: 0, count: buffer * channels)
+        history = [Float](repeating: 0, count: buffer * 2 * channels)
         historyEnd = 0
         historyFilled = 0
     }
