@@ -2,6 +2,7 @@
 // the CPU/RSS subject is the separate, Foundation-free `audio-play-benchmark`):
 //   audio-benchmark latency --device pulse --monitor SINK.monitor --loud A.wav --quiet B.wav
 //                           [--presses 120] [--mpd-socket PATH] [--aplay-presses 30]
+//   audio-benchmark recovery --device pulse --clip X.wav   print events while the server is killed and restarted
 // Press-to-sound latency: from the command entering the player to the clip's first sample at the sink
 // (parec-timestamped), over presses from idle and presses that preempt a playing clip.
 import AudiogidAudio
@@ -164,6 +165,29 @@ case "latency":
     }
     print(String(format: "parec delivered every %.1f ms (the timing resolution)", capture.medianChunkMilliseconds()))
     capture.stop()
+
+case "recovery":
+    // Plays a clip and prints every event with its time, for Benchmarks/audio-recovery.sh, which kills and
+    // restarts the sound server under it (a USB card pulled and plugged back).
+    let clip = URL(fileURLWithPath: option("--clip")!)
+    let limit = Double(option("--seconds", "30")!)!
+    let engine = AudioEngine(config: AudioOutputConfig(device: device), logger: logger)
+    let started = nowNanoseconds()
+    func stamp() -> String { String(format: "%6.2f s", Double(nowNanoseconds() - started) / 1e9) }
+    engine.start()
+    engine.play(clip, loudness: LoudnessInfo(integratedLUFS: -18, truePeakDBTP: -100), token: 1)
+    let watchdog = Task {
+        try await Task.sleep(for: .seconds(limit))
+        print("\(stamp()) gave up waiting"); exit(1)
+    }
+    for await event in engine.events {
+        print("\(stamp()) \(event)  [device open: \(engine.status.deviceOpen), position \(String(format: "%.2f", engine.status.position)) s]")
+        fflush(nil) // nil: every stream (naming stdout is not concurrency-safe in Swift 6)
+        if case .finished = event { break }
+        if case .failed = event { break }
+    }
+    watchdog.cancel()
+    await engine.shutdown()
 
 default:
     print("usage: audio-benchmark latency --monitor SINK.monitor --loud A.wav --quiet B.wav ...")

@@ -95,7 +95,7 @@ final class Playback: @unchecked Sendable {
             } else {
                 settle()
                 var none: [pollfd] = []
-                inbox.wait(also: &none, timeoutMilliseconds: -1)
+                inbox.wait(also: &none, timeoutMilliseconds: millisecondsUntilIdleClose())
             }
         }
         finishShutdown()
@@ -369,13 +369,24 @@ final class Playback: @unchecked Sendable {
         } else {
             idleSince = nil
         }
-        if config.closeWhenIdle, let idleSince, let device, now - idleSince > 500_000_000 {
+        if config.closeWhenIdle, let idleSince, let device, now - idleSince >= Self.idleCloseNanoseconds {
             if config.paced { device.drain() }
             self.device = nil
             logger.debug("audio device closed while idle", metadata: ["device": "\(config.device)"])
         }
         publishStatus(queued: queued)
     }
+
+    /// How long an idle, unpaced loop may sleep: until the idle device is due to close, or for ever.
+    private func millisecondsUntilIdleClose() -> Int32 {
+        guard config.closeWhenIdle, device != nil, let idleSince else { return -1 }
+        let due = idleSince + Self.idleCloseNanoseconds
+        let now = monotonicNanoseconds()
+        return due > now ? Int32((due - now) / 1_000_000 + 1) : 0
+    }
+
+    /// Idle time before `closeWhenIdle` closes the device: presses in quick succession keep it open.
+    private static let idleCloseNanoseconds: UInt64 = 500_000_000
 
     private func publishStatus(queued: Int) {
         var position = 0.0
