@@ -81,11 +81,16 @@ final class Playback: @unchecked Sendable {
                 settle()
                 // Sleep until the device has room (or a command comes). A plugin such as PulseAudio's wakes its
                 // poll fd more often than it has room; those wake-ups are ignored here without touching the device.
+                var spurious = 0
                 while let device = self.device {
                     var fds = device.pollDescriptors()
                     let command = inbox.wait(also: &fds, timeoutMilliseconds: Int32(max(20, 2 * bufferMilliseconds)))
                     if command || fds.isEmpty { break }
                     let revents = device.pollEvents(&fds)
+                    // Only a running device's extra wake-ups are ignored, and only so many in a row: a plugin
+                    // whose server died keeps its fd readable and reports nothing (the feed then finds out).
+                    spurious += 1
+                    guard device.isRunning, spurious < 64 else { break }
                     if revents == 0 && fds.contains(where: { $0.revents != 0 }) { continue }
                     break
                 }
