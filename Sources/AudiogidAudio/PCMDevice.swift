@@ -121,7 +121,9 @@ final class PCMDevice {
     /// Whether queued frames can be taken back while the device keeps running (a sound card, dmix, ALSA's
     /// own plugins). A sound server's plugin (PulseAudio, PipeWire) accepts `snd_pcm_rewind` but has already
     /// sent the frames to the server, so there it is not trusted.
-    var rewinds: Bool { snd_pcm_type(handle) != SND_PCM_TYPE_IOPLUG }
+    var rewinds: Bool { rewindWorks && snd_pcm_type(handle) != SND_PCM_TYPE_IOPLUG }
+    /// Cleared the first time a rewind turns out to change nothing (a sound server behind a `plug`).
+    private var rewindWorks = true
 
     /// Takes back what is queued beyond a small margin ahead of the hardware pointer (frames the card may
     /// already have fetched), without stopping the device: the next write continues seamlessly from there.
@@ -129,8 +131,18 @@ final class PCMDevice {
     func rewindQueued(margin: Int) -> Int {
         let rewindable = Int(snd_pcm_rewindable(handle))
         guard rewindable > margin else { return 0 }
+        let before = delay()
         let rewound = Int(snd_pcm_rewind(handle, snd_pcm_uframes_t(rewindable - margin)))
-        return max(rewound, 0)
+        guard rewound > 0 else { return 0 }
+        // A plugin may move its pointer back while the frames already went on (to a server): the queue did
+        // not shrink. Undo the rewind and never trust this device's rewind again.
+        let after = delay()
+        if before > 0, after > before - rewound / 2 {
+            snd_pcm_forward(handle, snd_pcm_uframes_t(rewound))
+            rewindWorks = false
+            return 0
+        }
+        return rewound
     }
 
     /// Throws away what is queued and makes the device ready to start again with the next write.
