@@ -387,14 +387,16 @@ final class Playback: @unchecked Sendable {
         let count = pad ? frames : soundFrames
         guard count > 0 else { return }
         remember(frames: count)
-        // Master volume glides to its target over one block, so a volume step does not click.
+        // Master volume glides to its target over one short period (however long this block), so a volume
+        // step neither clicks nor drags.
         let from = masterGain, to = targetGain
+        let glide = Float(max(1, min(count, config.periodFrames)))
         let ch = channels
         // Through raw pointers: per-sample access to the class's arrays costs bounds and exclusivity checks.
         mix.withUnsafeBufferPointer { m in
             pcm.withUnsafeMutableBufferPointer { out in
                 for f in 0 ..< count {
-                    let g = (from == to ? to : from + (to - from) * Float(f + 1) / Float(count)) * 32767
+                    let g = (from == to || Float(f) >= glide ? to : from + (to - from) * Float(f + 1) / glide) * 32767
                     for c in 0 ..< ch {
                         let v = max(-32768, min(32767, m[f * ch + c] * g))
                         out[f * ch + c] = Int16(truncatingIfNeeded: lrintf(v))
