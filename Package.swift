@@ -58,6 +58,7 @@ let package = Package(
         .target(name: "AudiogidTriggers", dependencies: [
             "AudiogidCore", "CAudiogidShim",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ]),
 
         // The app.
@@ -71,14 +72,17 @@ let package = Package(
         // Benchmarks: `swift run -c release <name>`.
         .executableTarget(name: "validate-benchmark", dependencies: ["AudiogidCore", "AudiogidManifest"],
                           path: "Benchmarks/ValidateBenchmark"),
+        .executableTarget(name: "route-benchmark", dependencies: ["AudiogidRoute"],
+                          path: "Benchmarks/RouteBenchmark", exclude: ["tsplib"]),
 
         .testTarget(name: "AudiogidCoreTests", dependencies: ["AudiogidCore"]),
-        .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"]),
+        .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"], exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidRouteTests", dependencies: ["AudiogidCore", "AudiogidRoute", "AudiogidManifest"]),
-        .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidCore", "AudiogidAudio", "AudiogidManifest"]),
+        .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidCore", "AudiogidAudio", "AudiogidManifest"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidStoreTests", dependencies: ["AudiogidCore", "AudiogidStore"]),
         .testTarget(name: "AudiogidKioskTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidManifest", "AudiogidAudio", "AudiogidStore"]),
         .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidCore", "AudiogidTriggers", "CAudiogidShim"]),
-        .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidCore"]),
+        .testTarget(name: "AudiogidCLITests", dependencies: ["audiogid"]),
     ]
 )

@@ -6,10 +6,14 @@
 public struct FieldLocator: Sendable {
     public var file: String
     public var positions: [String: SourceLocation]
+    /// Fields that already have an error about how they were written; later rules stay quiet about them,
+    /// so staff see one clear message per mistake.
+    public var reported: Set<String>
 
-    public init(file: String, positions: [String: SourceLocation] = [:]) {
+    public init(file: String, positions: [String: SourceLocation] = [:], reported: Set<String> = []) {
         self.file = file
         self.positions = positions
+        self.reported = reported
     }
 
     public func locate(_ path: String) -> SourceLocation {

@@ -129,4 +129,10 @@ public struct ClipChoice: Sendable, Equatable {
     public var path: String
     public var language: String
     public var isFallback: Bool
+
+    public init(path: String, language: String, isFallback: Bool) {
+        self.path = path
+        self.language = language
+        self.isFallback = isFallback
+    }
 }

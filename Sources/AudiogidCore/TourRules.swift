@@ -9,6 +9,7 @@ public enum TourRules {
     public static func check(_ tour: Tour, locator: FieldLocator) -> [Finding] {
         var findings: [Finding] = []
         func add(_ severity: Finding.Severity, _ field: String, _ message: String, stop: String? = nil) {
+            guard !locator.reported.contains(field) else { return }
             findings.append(Finding(severity, at: locator.locate(field), message, stop: stop, field: field))
         }
 
@@ -127,24 +128,28 @@ public enum TourRules {
     public static func suggestion(for word: String, among candidates: [String]) -> String? {
         let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        let allowed = max(1, min(3, best.0.count / 3))
+        let allowed = best.0.count <= 4 ? 1 : best.0.count <= 8 ? 2 : 3
         return best.1 <= allowed ? best.0 : nil
     }
 
+    /// Edits (insert, delete, replace, swap two neighbours) turning `a` into `b`: swapped letters are the
+    /// commonest typo ("frist"), so they count as one.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
         for i in 1...a.count {
-            current[0] = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
         }
-        return previous[b.count]
+        return table[a.count][b.count]
     }
 }

@@ -12,7 +12,8 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 /// silently leave the kiosk on its default.
 struct ConfigurationFile {
     static let topKeys = ["data", "database", "tour", "language", "audio", "volume", "volume_cap", "volume_step",
-                          "while_playing", "same_button", "auto_advance", "idle_prompt", "opening_hours", "control", "log"]
+                          "while_playing", "same_button", "auto_advance", "idle_prompt", "opening_hours", "control", "log",
+                          "triggers"]   // read by AudiogidTriggers (TriggersConfig), not here
     static let audioKeys = ["device", "sample_rate", "channels", "period_ms", "periods", "fade_ms", "loudness_target"]
     static let promptKeys = ["after_minutes", "clip"]
     static let controlKeys = ["socket", "tcp", "passwords", "default_permissions", "max_clients"]

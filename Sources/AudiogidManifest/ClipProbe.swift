@@ -15,8 +15,14 @@ public enum ClipProbe {
     public static func probe(_ url: URL) throws(ClipProbeError) -> ClipInfo {
         var info = SF_INFO()
         guard let file = sf_open(url.path, Int32(SFM_READ), &info) else {
-            let reason = String(cString: sf_strerror(nil))
-            throw ClipProbeError(path: url.path, reason: "not a sound file libsndfile can read (\(reason))")
+            // libsndfile's global message for an unrecognised file is "File does not exist or is not a regular
+            // file", which misleads staff looking at a file that is plainly there; say what it means instead.
+            let message = String(cString: sf_strerror(nil))
+            let code = Int(sf_error(nil))
+            let reason = code == SF_ERR_UNRECOGNISED_FORMAT || message.contains("does not exist")
+                ? "its contents are not a sound format Audiogid reads (WAV, FLAC, Ogg Vorbis, Opus, MP3)"
+                : message
+            throw ClipProbeError(path: url.path, reason: "not a playable sound file: \(reason)")
         }
         defer { sf_close(file) }
         return ClipInfo(frames: Int64(info.frames), sampleRate: Int(info.samplerate), channels: Int(info.channels),

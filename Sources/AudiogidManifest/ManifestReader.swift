@@ -14,12 +14,16 @@ struct ManifestReader {
     let file: String
     private(set) var findings: [Finding] = []
     private(set) var positions: [String: SourceLocation] = [:]
+    /// Fields an unknown key was taken for ("tittle" → "title"): their absence is already explained.
+    private var suggested: Set<String> = []
     /// The default language, known once `languages` is read; plain-string text fields belong to it.
     private var defaultLanguage = "en"
 
     init(file: String) { self.file = file }
 
-    var locator: FieldLocator { FieldLocator(file: file, positions: positions) }
+    var locator: FieldLocator {
+        FieldLocator(file: file, positions: positions, reported: Set(findings.compactMap(\.field)).union(suggested))
+    }
 
     // MARK: - Tour
 
@@ -152,7 +156,9 @@ struct ManifestReader {
             }
             let field = path.isEmpty ? name : "\(path).\(name)"
             guard allowed.contains(name) else {
-                let hint = TourRules.suggestion(for: name, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                let guess = TourRules.suggestion(for: name, among: allowed)
+                let hint = guess.map { " (did you mean '\($0)'?)" } ?? ""
+                if let guess { suggested.insert(path.isEmpty ? guess : "\(path).\(guess)") }
                 error(at: key, field: field, "\(what): unknown field '\(name)'\(hint)", stop: stop)
                 continue
             }
@@ -286,6 +292,7 @@ struct ManifestReader {
     }
 
     private mutating func error(at node: Node, field: String, _ message: String, stop: String? = nil) {
+        if message.contains(" has no '"), suggested.contains(field) { return }
         findings.append(Finding(.error, at: location(of: node), message, stop: stop, field: field.isEmpty ? nil : field))
     }
 

@@ -79,7 +79,7 @@ public enum TourLoader {
 
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text), node.null == nil else {
                 report.findings.append(Finding(.error, at: start, "the manifest is empty"))
                 return report
             }
@@ -119,8 +119,12 @@ public enum TourLoader {
         guard !isDirectory.boolValue else { return .failure(ManifestProblem(message: "is a folder, not a manifest file")) }
         guard let handle = try? FileHandle(forReadingFrom: url) else { return .failure(ManifestProblem(message: "cannot be opened for reading")) }
         defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: maximumManifestBytes + 1) else {
-            return .failure(ManifestProblem(message: "cannot be read"))
+        let data: Data
+        do {
+            // nil means end of file at once: an empty manifest, reported as such below.
+            data = try handle.read(upToCount: maximumManifestBytes + 1) ?? Data()
+        } catch {
+            return .failure(ManifestProblem(message: "cannot be read: \(error.localizedDescription)"))
         }
         if data.count > maximumManifestBytes {
             return .failure(ManifestProblem(message: "is larger than \(maximumManifestBytes >> 20) MB; a tour manifest is a small text file"))

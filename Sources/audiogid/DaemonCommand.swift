@@ -1,5 +1,6 @@
 import ArgumentParser
 import AudiogidKiosk
+import AudiogidTriggers
 import Foundation
 import Logging
 
@@ -28,8 +29,10 @@ struct DaemonCommand: AsyncParsableCommand {
     func run() async throws {
         let overrides = ConfigurationOverrides(data: data, tour: tour, device: device, socket: socket, verbose: verbose)
         let level: Logger.Level
+        let triggers: TriggersConfig
         do {
             level = try overrides.configuration(file: config).verbose ? .debug : .notice
+            triggers = try DaemonTriggers.configuration(file: config)
         } catch {
             FileHandle.standardError.write(Data("audiogid daemon: the configuration has errors, not starting:\n\(error)\n".utf8))
             throw ExitCode(2)
@@ -47,6 +50,15 @@ struct DaemonCommand: AsyncParsableCommand {
             logger.critical("not starting: \(error)")
             throw ExitCode(1)
         }
+        let sources: DaemonTriggers?
+        do {
+            sources = try DaemonTriggers.start(triggers, daemon: daemon, logger: logger)
+        } catch {
+            logger.critical("not starting: triggers: \(error)")
+            await daemon.stop()
+            throw ExitCode(1)
+        }
         await daemon.run()
+        sources?.stop()
     }
 }

@@ -15,6 +15,8 @@ enum JSONOutput {
     }
 }
 
+/// Writes to standard error after flushing standard output, so the two read in order when both go to one pipe.
 func printError(_ message: String) {
+    fflush(nil)   // nil flushes every output stream, standard output among them
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -1,2 +1,0 @@
-// The route engine: geodesic distances, path networks, walk and sail times, stop ordering.
-enum RouteEngine {}

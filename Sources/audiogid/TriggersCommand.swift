@@ -1,0 +1,126 @@
+import ArgumentParser
+import AudiogidCore
+import AudiogidManifest
+import AudiogidTriggers
+import Foundation
+import Logging
+
+/// How a technician checks the wiring: what kiosk.yaml's `triggers:` defines, then every input live and the
+/// command it maps to ("gpiochip0 line 17 pressed → play 3"), without playing anything.
+struct TriggersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "triggers",
+        abstract: "List the buttons, ports and keypads kiosk.yaml defines, then print each input live and the command it maps to.",
+        discussion: "Nothing is played: run it with the daemon stopped (it needs the same devices) to check the wiring."
+    )
+
+    @Option(help: "The kiosk config.")
+    var config: String = "kiosk.yaml"
+
+    @Option(help: "Tour for GPS zones (a folder, its tour.yaml, or an id under the data folder's tours/); default: kiosk.yaml's tour.")
+    var tour: String?
+
+    @Flag(help: "Only list what the config defines.")
+    var list = false
+
+    @Option(help: "Stop listening after this many seconds (default: until Ctrl-C).")
+    var seconds: Double?
+
+    func run() async throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: config, encoding: .utf8)
+        } catch {
+            printError("\(config): cannot read: \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
+        let triggers: TriggersConfig
+        do {
+            triggers = try TriggersConfig.load(kioskYAML: text)
+        } catch {
+            printError("\(config): \(error.message)")
+            throw ExitCode(1)
+        }
+        if triggers.isEmpty {
+            say("\(config) defines no triggers (add a 'triggers:' section; see the README's wiring section)")
+            return
+        }
+        let loadedTour = try triggers.gps == nil ? nil : loadTour(kioskYAML: text)
+
+        var logger = Logger(label: "audiogid.triggers")
+        logger.logLevel = .notice
+        let set: TriggerSet
+        do {
+            set = try TriggerSet(config: triggers, tour: loadedTour, logger: logger) { event in
+                let stamp = Self.clock()
+                say("\(stamp) [\(event.source.rawValue)] \(event)")
+            }
+        } catch {
+            printError("\(config): \(error)")
+            throw ExitCode(1)
+        }
+        for line in set.summary { say(line) }
+        if list { return }
+        say("listening; press Ctrl-C to stop")
+        set.start()
+        await Self.waitForInterrupt(orSeconds: seconds)
+        set.stop()
+    }
+
+    private func loadTour(kioskYAML text: String) throws -> Tour {
+        var path = tour
+        if path == nil {
+            let place = TriggersConfig.tourPlace(kioskYAML: text)
+            let data = place.data ?? "."
+            let id = place.tour ?? "moyo-selo"
+            let base = (config as NSString).deletingLastPathComponent
+            let dataFolder = data.hasPrefix("/") ? data : (base.isEmpty ? data : base + "/" + data)
+            path = dataFolder + "/tours/" + id
+        }
+        do {
+            return try TourLoader.load(path: path!, checkClips: false).tour
+        } catch {
+            for finding in error.findings where finding.severity == .error { printError(finding.line) }
+            printError("\(path!): GPS zones need a valid tour (--tour)")
+            throw ExitCode(1)
+        }
+    }
+
+    static func clock() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss.SSS"
+        return formatter.string(from: Date())
+    }
+
+    /// Returns on SIGINT or SIGTERM, or after `seconds`.
+    static func waitForInterrupt(orSeconds seconds: Double?) async {
+        let stream = AsyncStream<Void> { continuation in
+            var sources: [DispatchSourceSignal] = []
+            for number in [SIGINT, SIGTERM] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { continuation.finish() }
+                source.resume()
+                sources.append(source)
+            }
+            if let seconds {
+                DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { continuation.finish() }
+            }
+            let keep = SignalKeeper(sources)
+            continuation.onTermination = { _ in keep.cancel() }
+        }
+        for await _ in stream {}
+    }
+}
+
+private final class SignalKeeper: @unchecked Sendable {
+    let sources: [DispatchSourceSignal]
+    init(_ sources: [DispatchSourceSignal]) { self.sources = sources }
+    func cancel() { sources.forEach { $0.cancel() } }
+}
+
+/// One whole line to stdout, unbuffered: events arrive from the sources' threads and a technician
+/// (or a test) reading through a pipe must see each one as it happens.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+@testable import AudiogidTriggers
+
+/// The built `audiogid daemon` with kiosk.yaml's triggers: a token on a pseudo-terminal, keys in an evdev-format
+/// FIFO and NMEA from `audiogid gps simulate` each make the daemon play the stop.
+@Suite(.serialized) struct DaemonEndToEndTests {
+    let dir = temporaryDirectory()
+
+    func kiosk(tour: String, triggers: String) throws -> String {
+        let file = dir + "/kiosk.yaml"
+        try """
+            data: \(CommandTests.packageRoot.path)
+            database: \(dir)/kiosk.sqlite
+            tour: \(tour)
+            audio: {device: none}
+            control: {socket: \(dir)/control.sock}
+            \(triggers)
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// `audiogid ctl status` as key → value.
+    func status() throws -> [String: String] {
+        let run = try CommandTests.Run(["ctl", "--socket", dir + "/control.sock", "status"])
+        _ = run.finish(seconds: 10)
+        var fields: [String: String] = [:]
+        for line in run.stdout.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2 { fields[parts[0]] = parts[1] }
+        }
+        return fields
+    }
+
+    func waitFor(seconds: Double = 10, _ condition: ([String: String]) -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: dir + "/control.sock"), condition(try status()) { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    @Test func serialTokenAndKeypadEntryPlayTheStop() throws {
+        let port = FakeSerialPort(link: dir + "/ttyUSB0")
+        let keypad = dir + "/keypad"
+        #expect(mkfifo(keypad, 0o600) == 0)
+        // Held open read-write so the daemon's reader never sees end-of-file between test writes.
+        let keys = open(keypad, O_RDWR)
+        defer { close(keys) }
+        let config = try kiosk(tour: "moyo-selo", triggers: """
+            triggers:
+              serial:
+                - port: \(port.link)
+                  match: {"^BTN(\\\\d+)$": "play \\\\1"}
+              keypad: {device: \(keypad), grab: false}
+            """)
+        let daemon = try CommandTests.Run(["daemon", "--config", config, "--verbose"])
+        defer { daemon.process.interrupt(); _ = daemon.finish() }
+        #expect(try waitFor { $0["state"] != nil })
+
+        port.send("BTN3\r\n")
+        #expect(try waitFor { $0["stop"] == "3" && $0["state"] == "play" })
+
+        var bytes: [UInt8] = []
+        for name in ["KP5", "KPENTER"] {
+            bytes += InputEvent.key(KeyCode.code(name)!).bytes + InputEvent.sync.bytes + InputEvent.key(KeyCode.code(name)!, pressed: false).bytes
+        }
+        #expect(write(keys, bytes, bytes.count) == bytes.count)
+        #expect(try waitFor { $0["stop"] == "5" && $0["state"] == "play" })
+        daemon.process.interrupt()
+        #expect(daemon.finish() == 0)
+        #expect(daemon.stderr.contains("token BTN3 → play 3"))
+        #expect(daemon.stderr.contains("trigger: keypad \(keypad)"))
+    }
+
+    @Test func gpsTrackPlaysTheBoatsStopsInOrder() throws {
+        let gps = dir + "/gps"
+        let config = try kiosk(tour: "teplokhodik", triggers: "triggers:\n  gps: {port: \(gps)}\n")
+        let daemon = try CommandTests.Run(["daemon", "--config", config, "--verbose"])
+        defer { daemon.process.interrupt(); _ = daemon.finish() }
+        #expect(try waitFor { $0["state"] != nil })
+        let simulator = try CommandTests.Run(["gps", "simulate", "teplokhodik", "--pty", gps, "--pace", "200", "--jitter-m", "8"])
+        #expect(simulator.finish(seconds: 60) == 0)
+        daemon.process.interrupt()
+        #expect(daemon.finish() == 0)
+        let plays = daemon.stderr.split(separator: "\n").filter { $0.contains("→ play ") && $0.contains("[audiogid]") }
+        #expect(plays.count == 6)
+        for (index, line) in plays.enumerated() { #expect(line.hasSuffix("→ play \(index + 1)")) }
+    }
+
+    @Test func gpsZonesFollowATourSwitch() throws {
+        let gps = dir + "/gps"
+        let config = try kiosk(tour: "moyo-selo", triggers: "triggers:\n  gps: {port: \(gps)}\n")
+        let daemon = try CommandTests.Run(["daemon", "--config", config, "--verbose"])
+        defer { daemon.process.interrupt(); _ = daemon.finish() }
+        #expect(try waitFor { $0["tour"] == "moyo-selo" })
+        let switched = try CommandTests.Run(["ctl", "--socket", dir + "/control.sock", "tour", "teplokhodik"])
+        #expect(switched.finish() == 0)
+        let deadline = Date().addingTimeInterval(10)
+        while !daemon.stderr.contains("GPS zones now from tour teplokhodik: 6 zones") && Date() < deadline { usleep(50_000) }
+        #expect(daemon.stderr.contains("GPS zones now from tour teplokhodik: 6 zones"))
+        let simulator = try CommandTests.Run(["gps", "simulate", "teplokhodik", "--pty", gps, "--pace", "200"])
+        #expect(simulator.finish(seconds: 60) == 0)
+        #expect(try waitFor { $0["tour"] == "teplokhodik" && $0["stop"] == "6" })
+    }
+
+    @Test func aMisspeltCommandStopsTheDaemonFromStarting() throws {
+        let config = try kiosk(tour: "moyo-selo", triggers: """
+            triggers:
+              gpio:
+                buttons: [{line: 17, press: "volum +10"}]
+            """)
+        let daemon = try CommandTests.Run(["daemon", "--config", config])
+        #expect(daemon.finish() == 2)
+        #expect(daemon.stderr.contains("triggers.gpio.buttons[0].press: 'volum +10' is not a command"))
+    }
+}
