@@ -13,11 +13,11 @@ public struct TourShelf: Sendable {
     public var toursDirectory: String
     public var audioDirectory: String
     public var store: KioskStore?
-    public var measureLoudness: (@Sendable (URL) -> Double?)?
+    public var measureLoudness: (@Sendable (URL) -> (lufs: Double, truePeak: Double)?)?
     public var logger: Logger
 
     public init(toursDirectory: String, audioDirectory: String, store: KioskStore?,
-                measureLoudness: (@Sendable (URL) -> Double?)? = nil, logger: Logger) {
+                measureLoudness: (@Sendable (URL) -> (lufs: Double, truePeak: Double)?)? = nil, logger: Logger) {
         self.toursDirectory = toursDirectory
         self.audioDirectory = audioDirectory
         self.store = store
@@ -35,13 +35,13 @@ public struct TourShelf: Sendable {
             throw KioskSetupError("tour \(id) cannot be loaded:\n\(error.description)")
         }
         let loudness = index(loaded)
-        return InstalledTour(loaded: loaded, loudnessLUFS: loudness)
+        return InstalledTour(loaded: loaded, loudness: loudness)
     }
 
     /// Brings the clip index up to date for `loaded` and returns the loudness of each clip it knows.
-    func index(_ loaded: LoadedTour) -> [String: Double] {
+    func index(_ loaded: LoadedTour) -> [String: ClipLoudness] {
         let known = (try? store?.indexedClips()) ?? [:]
-        var loudness: [String: Double] = [:]
+        var loudness: [String: ClipLoudness] = [:]
         var fresh: [IndexedClip] = []
         for (path, info) in loaded.clips {
             let url = loaded.clipURL(path)
@@ -50,14 +50,15 @@ public struct TourShelf: Sendable {
                   let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { continue }
             if let row = known[path], row.size == size, row.modified == modified,
                row.loudnessLUFS != nil || measureLoudness == nil {
-                if let value = row.loudnessLUFS { loudness[path] = value }
+                if let value = row.loudnessLUFS { loudness[path] = ClipLoudness(lufs: value, truePeak: row.truePeakDBTP) }
                 continue
             }
             guard let checksum = Checksum.fnv1a64(fileAt: url) else { continue }
             let measured = measureLoudness?(url)
-            if let measured { loudness[path] = measured }
+            if let measured { loudness[path] = ClipLoudness(lufs: measured.lufs, truePeak: measured.truePeak) }
             fresh.append(IndexedClip(path: path, size: size, modified: modified, checksum: checksum, info: info,
-                                     loudnessLUFS: measured, indexedAt: Date().timeIntervalSince1970))
+                                     loudnessLUFS: measured?.lufs, truePeakDBTP: measured?.truePeak,
+                                     indexedAt: Date().timeIntervalSince1970))
         }
         if !fresh.isEmpty {
             logger.info("indexed \(fresh.count) new or changed clips of tour \(loaded.tour.id)")

@@ -75,6 +75,10 @@ public final class KioskStore: Sendable {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v2") { db in
+            // The audio engine limits normalisation gain by the clip's true peak; index it beside the loudness.
+            try db.alter(table: "clip") { t in t.add(column: "truePeakDBTP", .double) }
+        }
         return migrator
     }
 }
