@@ -1,5 +1,6 @@
 import AudiogidCore
 import AudiogidManifest
+import AudiogidRoute
 import AudiogidStore
 import Foundation
 import Logging
@@ -35,7 +36,28 @@ public struct TourShelf: Sendable {
             throw KioskSetupError("tour \(id) cannot be loaded:\n\(error.description)")
         }
         let loudness = index(loaded)
-        return InstalledTour(loaded: loaded, loudness: loudness)
+        return InstalledTour(loaded: loaded, order: routeOrder(loaded), loudness: loudness)
+    }
+
+    /// The queue's order: the author's, or for `order: optimize` the route engine's (over the tour's
+    /// paths.geojson when it has one), computed once per load. A tour the engine cannot route plays in
+    /// the author's order, with a warning, rather than not at all.
+    func routeOrder(_ loaded: LoadedTour) -> [Stop] {
+        let tour = loaded.tour
+        guard tour.route.order == .optimize else { return tour.stops }
+        do {
+            let file = loaded.tourDirectory.appendingPathComponent("paths.geojson")
+            let network = try FileManager.default.contents(atPath: file.path).map { data throws(RouteError) in try PathNetwork(geoJSON: data) }
+            let seconds = Dictionary(uniqueKeysWithValues: tour.stops.compactMap { stop in
+                loaded.clipDuration(for: stop, language: tour.defaultLanguage).map { (stop.id, $0) }
+            })
+            let visits = try RoutePlanner.plan(tour, clipSeconds: seconds, network: network).visits.map(\.stop)
+            guard visits.count == tour.stops.count else { return tour.stops }
+            return visits
+        } catch {
+            logger.warning("tour \(tour.id): route not optimised, playing stops in the manifest's order: \(error)")
+            return tour.stops
+        }
     }
 
     /// Brings the clip index up to date for `loaded` and returns the loudness of each clip it knows.
