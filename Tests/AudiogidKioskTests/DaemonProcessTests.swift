@@ -179,3 +179,22 @@ final class DaemonProcess: @unchecked Sendable {
         #expect(sawStopping)
     }
 }
+
+@Suite struct SystemdUnitTests {
+    /// The shipped unit is valid for systemd (checked with the built binary in place of /usr/local/bin/audiogid)
+    /// and declares what the kiosk relies on.
+    @Test func theUnitVerifiesAndAsksForNotifyAndTheWatchdog() throws {
+        let unit = try String(contentsOf: repositoryRoot.appendingPathComponent("systemd/audiogid.service"), encoding: .utf8)
+        for line in ["Type=notify", "WatchdogSec=", "Restart=on-failure", "ProtectSystem=strict", "StateDirectory=audiogid",
+                     "RuntimeDirectory=audiogid", "SupplementaryGroups=audio gpio dialout", "ExecReload=/bin/kill -HUP $MAINPID"] {
+            #expect(unit.contains(line), "missing \(line)")
+        }
+        let folder = URL(fileURLWithPath: "/tmp/agk-unit-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("audiogid.service")
+        try unit.replacingOccurrences(of: "/usr/local/bin/audiogid", with: executable).write(to: copy, atomically: true, encoding: .utf8)
+        let verify = try run("/usr/bin/systemd-analyze", ["verify", copy.path])
+        #expect(verify.status == 0 && verify.error.isEmpty, "\(verify.error)")  // it warns on stderr, exit 0
+    }
+}
