@@ -44,22 +44,22 @@ func randomInstance(_ n: Int, seed: UInt64) -> CostMatrix {
     }
 }
 
-var instances: [() throws -> Instance] = []
+var instances: [(name: String, make: () throws -> Instance)] = []
 for size in [10, 16] {
-    instances.append { Instance(name: "random\(size)", matrix: randomInstance(size, seed: UInt64(size)), optimum: nil, timeLimit: 0.1) }
+    instances.append(("random\(size)", { Instance(name: "random\(size)", matrix: randomInstance(size, seed: UInt64(size)), optimum: nil, timeLimit: 0.1) }))
 }
 for (name, optimum) in optima {
-    instances.append {
+    instances.append((name, {
         let text = try String(contentsOf: tsplibFolder.appendingPathComponent("\(name).tsp"), encoding: .utf8)
         let tsp = try TSPLIBInstance(text: text)
         return Instance(name: name, matrix: tsp.matrix, optimum: optimum, timeLimit: tsp.count > 500 ? 2 : 1)
-    }
+    }))
 }
 for size in [100, 1000, 5000] {
-    instances.append {
+    instances.append(("random\(size)", {
         Instance(name: "random\(size)", matrix: randomInstance(size, seed: UInt64(size)), optimum: nil,
                  timeLimit: size >= 5000 ? 20 : (size >= 1000 ? 2 : 1))
-    }
+    }))
 }
 
 func peakMemoryMiB() -> Double {
@@ -91,10 +91,17 @@ let work = FileManager.default.temporaryDirectory.appendingPathComponent("route-
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 var jobs: [[String: Any]] = []
 
-print("instance      n     length    optimum     gap%   median s  method        kicks")
-for make in instances {
+func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - text.count))
+    return left ? text + fill : fill + text
+}
+func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+print(pad("instance", 11, left: true) + pad("n", 5) + pad("length", 11) + pad("optimum", 10) + pad("gap %", 8)
+      + pad("median s", 10) + "  " + pad("method", 13, left: true) + pad("kicks", 7))
+for (name, make) in instances {
+    if let only, !only.contains(name) { continue }
     let instance = try make()
-    if let only, !only.contains(instance.name) { continue }
     let n = instance.matrix.count
     let solver = OrderSolver(timeLimit: .seconds(instance.timeLimit))
     var times: [Double] = []
@@ -108,16 +115,34 @@ for make in instances {
     let row = Row(name: instance.name, n: n, length: solution.cost, optimum: instance.optimum, seconds: median(times),
                   method: solution.method, kicks: solution.kicks, timeLimit: instance.timeLimit)
     rows.append(row)
-    let gap = row.optimum.map { String(format: "%7.2f", 100 * (row.length / $0 - 1)) } ?? "      –"
-    print(String(format: "%-9@ %5d %10.0f %10@ %@ %10.3f  %-12@ %6d", row.name as NSString, n, row.length,
-                 (row.optimum.map { String(format: "%.0f", $0) } ?? "–") as NSString, gap as NSString, row.seconds,
-                 row.method.rawValue as NSString, row.kicks))
+    let gap = row.optimum.map { fixed(100 * (row.length / $0 - 1), 2) } ?? "–"
+    print(pad(row.name, 11, left: true) + pad("\(n)", 5) + pad(fixed(row.length, 0), 11)
+          + pad(row.optimum.map { fixed($0, 0) } ?? "–", 10) + pad(gap, 8) + pad(fixed(row.seconds, 3), 10) + "  "
+          + pad(row.method.rawValue, 13, left: true) + pad("\(row.kicks)", 7))
     if runOrTools && n > 16 {
         let file = work.appendingPathComponent("\(instance.name).f64")
-        let data = instance.matrix.values.withUnsafeBufferPointer { Data(buffer: $0) }
-        try data.write(to: file)
+        // Written straight from the matrix's storage: a copy would double the benchmark's memory at 5,000.
+        try instance.matrix.values.withUnsafeBytes { bytes in
+            try Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count,
+                     deallocator: .none).write(to: file)
+        }
         jobs.append(["name": instance.name, "n": n, "matrix": file.path, "time_limit_s": instance.timeLimit])
     }
+}
+// Open paths go through the dummy node: 16 stops with a fixed start and end are 17 places for Held–Karp.
+if only == nil || only!.contains("random16-path") {
+    let matrix = randomInstance(16, seed: 1616)
+    var times: [Double] = []
+    var solution: OrderSolution!
+    for _ in 0..<max(repeats, 3) {
+        let started = ContinuousClock.now
+        solution = try OrderSolver().solve(matrix, start: 0, end: 15, loop: false)
+        times.append((ContinuousClock.now - started).seconds)
+    }
+    precondition(solution.order.first == 0 && solution.order.last == 15)
+    print(pad("random16-path", 11, left: true) + pad("16", 5) + pad(fixed(solution.cost, 0), 11) + pad("–", 10) + pad("–", 8)
+          + pad(fixed(median(times), 3), 10) + "  " + pad(solution.method.rawValue, 13, left: true) + pad("0", 7)
+          + "   (open path, fixed start and end)")
 }
 print(String(format: "peak memory: %.0f MiB", peakMemoryMiB()))
 
@@ -146,17 +171,19 @@ if runOrTools && !jobs.isEmpty {
         rows[i].orToolsStatus = object["status"] as? String ?? ""
     }
     print("\nOR-Tools routing (PATH_CHEAPEST_ARC + GUIDED_LOCAL_SEARCH), same matrix, same time limit:")
-    print("instance      n   limit s       ours   OR-Tools  ours/OR-Tools   OR-Tools gap%")
+    print(pad("instance", 11, left: true) + pad("n", 5) + pad("limit s", 9) + pad("ours", 11) + pad("OR-Tools", 11)
+          + pad("ours/OR-Tools", 15) + pad("OR-Tools gap %", 16))
     var ratios: [Double] = []
     for row in rows where row.n > 16 {
         guard let other = row.orTools else {
-            print(String(format: "%-9@ %5d %8.1f %10.0f   %@", row.name as NSString, row.n, row.timeLimit, row.length, row.orToolsStatus as NSString))
+            print(pad(row.name, 11, left: true) + pad("\(row.n)", 5) + pad(fixed(row.timeLimit, 1), 9) + pad(fixed(row.length, 0), 11)
+                  + "   OR-Tools: " + row.orToolsStatus)
             continue
         }
         ratios.append(row.length / other)
-        let gap = row.optimum.map { String(format: "%7.2f", 100 * (other / $0 - 1)) } ?? "      –"
-        print(String(format: "%-9@ %5d %8.1f %10.0f %10.0f %14.4f   %@", row.name as NSString, row.n, row.timeLimit,
-                     row.length, other, row.length / other, gap as NSString))
+        let gap = row.optimum.map { fixed(100 * (other / $0 - 1), 2) } ?? "–"
+        print(pad(row.name, 11, left: true) + pad("\(row.n)", 5) + pad(fixed(row.timeLimit, 1), 9) + pad(fixed(row.length, 0), 11)
+              + pad(fixed(other, 0), 11) + pad(fixed(row.length / other, 4), 15) + pad(gap, 16))
     }
     if !ratios.isEmpty {
         print(String(format: "median ratio ours/OR-Tools: %.4f (below 1 = ours shorter)", median(ratios)))

@@ -1,2 +1,219 @@
-// The audio engine: decoding, resampling, loudness, ALSA output.
-enum AudioEngineNamespace {}
+import Foundation
+import Logging
+import Synchronization
+
+/// Plays tour clips through ALSA: at once, without clicks, at even loudness.
+///
+/// One engine per output device. `start()` opens the device on the engine's own thread (retrying with
+/// back-off if it is missing) and keeps it open at one fixed format; `play` replaces whatever plays within
+/// one period, fading the old clip out and the new one in. Every method returns at once and never throws:
+/// what happens is reported on `events`.
+///
+/// ```swift
+/// let engine = AudioEngine(config: AudioOutputConfig(device: "plughw:1,0"), logger: logger)
+/// engine.start()
+/// engine.play(clipURL, loudnessLUFS: -21.3, token: 7)
+/// for await event in engine.events { ... }   // .started(7), .finished(7, 63.2)
+/// ```
+public final class AudioEngine: Sendable {
+    public let config: AudioOutputConfig
+    /// What happened, in order: clip started/finished/interrupted/failed, device lost/restored.
+    /// Meant for one consumer (the daemon's player); the newest 1024 are kept if nobody reads.
+    public let events: AsyncStream<AudioEvent>
+    /// Loudness measurements the engine made or was given, reused for clips played without one.
+    public let loudnessCache: LoudnessCache
+
+    private let logger: Logger
+    private let inbox = Inbox()
+    private let shared: EngineShared
+
+    public init(config: AudioOutputConfig, logger: Logger, loudnessCache: LoudnessCache = LoudnessCache()) {
+        self.config = config
+        self.logger = logger
+        self.loudnessCache = loudnessCache
+        let (stream, continuation) = AsyncStream.makeStream(of: AudioEvent.self, bufferingPolicy: .bufferingNewest(1024))
+        events = stream
+        shared = EngineShared(continuation: continuation, status: AudioStatus(
+            device: config.device, sampleRate: config.sampleRate, channels: config.channels,
+            volume: min(max(config.initialVolume, 0), 100)))
+    }
+
+    /// Starts the playback thread, which opens the device. Calling it again does nothing.
+    public func start() {
+        guard shared.markStarted() else { return }
+        let playback = Playback(config: config, logger: logger, inbox: inbox, shared: shared)
+        let shared = self.shared
+        let thread = Thread {
+            playback.run()
+            shared.markStopped()
+        }
+        thread.name = "audiogid-audio"
+        thread.qualityOfService = .userInteractive
+        thread.start()
+    }
+
+    /// Plays `clip` at once, replacing what plays. `loudnessLUFS` is the clip's measured integrated loudness
+    /// (from the clip index); nil uses the engine's cache, or plays unnormalised and measures the clip in
+    /// the background for next time. `token` comes back in this clip's events.
+    public func play(_ clip: URL, loudnessLUFS: Double?, token: UInt64) {
+        let requestedAt = monotonicNanoseconds()
+        var info: LoudnessInfo?
+        if let loudnessLUFS {
+            // The true peak, if measured before, still limits the gain; unknown, it is left to the limiter of
+            // the 16-bit conversion (a clamp) and the -1 dBTP target margin.
+            let peak = loudnessCache.cached(clip)?.truePeakDBTP ?? .nan
+            info = LoudnessInfo(integratedLUFS: loudnessLUFS, truePeakDBTP: peak)
+        }
+        enqueuePlay(clip, loudness: info, token: token, requestedAt: requestedAt)
+    }
+
+    /// Plays `clip` with a full measurement (loudness and true peak), as `Loudness.measure` returns it.
+    public func play(_ clip: URL, loudness: LoudnessInfo?, token: UInt64) {
+        enqueuePlay(clip, loudness: loudness, token: token, requestedAt: monotonicNanoseconds())
+    }
+
+    private func enqueuePlay(_ clip: URL, loudness: LoudnessInfo?, token: UInt64, requestedAt: UInt64) {
+        var info = loudness
+        if info == nil {
+            info = loudnessCache.cached(clip)
+            if info == nil { measureInBackground([clip]) }
+        }
+        inbox.send(.play(clip, info, token: token, requestedAt: requestedAt))
+    }
+
+    /// Fades out and stops what plays.
+    public func stop() { inbox.send(.stop) }
+    /// Fades out and holds the clip's place; `resume` fades it back in from there.
+    public func pause() { inbox.send(.pause) }
+    public func resume() { inbox.send(.resume) }
+    /// Master volume 0–100 on a perceptual (cubic) curve, capped at `config.maxVolume`.
+    public func setVolume(_ percent: Int) { inbox.send(.volume(percent)) }
+
+    public var status: AudioStatus { shared.status }
+
+    /// Pre-decodes the first `config.prerollMilliseconds` of each clip (the current tour's, in the visitor's
+    /// language), so the first periods after a press need no disk access, and measures the loudness of those
+    /// not measured yet. Runs in the background; replaces the previous set.
+    public func prepare(_ clips: [URL]) {
+        let list = Array(clips.prefix(EngineShared.maxPrepared))
+        shared.setPreparedList(list)
+        let config = self.config
+        let shared = self.shared
+        let status = shared.status
+        DispatchQueue.global(qos: .utility).async {
+            for url in list {
+                guard shared.isPreparedListed(url) else { continue }
+                shared.prepare(url, rate: status.sampleRate, channels: status.channels,
+                               prerollMilliseconds: config.prerollMilliseconds)
+            }
+        }
+        measureInBackground(list)
+    }
+
+    private func measureInBackground(_ clips: [URL]) {
+        let cache = loudnessCache
+        let logger = self.logger
+        DispatchQueue.global(qos: .utility).async {
+            for url in clips where cache.cached(url) == nil {
+                do throws(AudioError) { _ = try cache.loudness(of: url) } catch {
+                    logger.warning("cannot measure clip loudness", metadata: ["clip": "\(url.path)", "error": "\(error.message)"])
+                }
+            }
+        }
+    }
+
+    /// Fades out what plays, lets the device drain, closes it and ends the thread. `events` finishes.
+    public func shutdown() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            if shared.addShutdownWaiter(waiter) { inbox.send(.shutdown) }
+        }
+        shared.finishEvents()
+    }
+}
+
+/// State the playback thread shares with callers: the status snapshot, the event stream, prepared clips.
+final class EngineShared: Sendable {
+    static let maxPrepared = 256
+
+    private struct State {
+        var status: AudioStatus
+        var running = false
+        var stopped = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var preparedList: Set<URL> = []
+        var prepared: [URL: ClipStream] = [:]
+    }
+
+    private let state: Mutex<State>
+    private let continuation: AsyncStream<AudioEvent>.Continuation
+
+    init(continuation: AsyncStream<AudioEvent>.Continuation, status: AudioStatus) {
+        self.continuation = continuation
+        state = Mutex(State(status: status))
+    }
+
+    func emit(_ event: AudioEvent) { continuation.yield(event) }
+    func finishEvents() { continuation.finish() }
+
+    var status: AudioStatus { state.withLock { $0.status } }
+    func publish(_ status: AudioStatus) { state.withLock { $0.status = status } }
+
+    func markStarted() -> Bool {
+        state.withLock { s in
+            guard !s.running && !s.stopped else { return false }
+            s.running = true
+            return true
+        }
+    }
+
+    func markStopped() {
+        let waiters = state.withLock { s in
+            s.running = false
+            s.stopped = true
+            defer { s.waiters.removeAll() }
+            return s.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Registers a shutdown waiter; false (and resumed at once) when the thread is not running.
+    func addShutdownWaiter(_ waiter: CheckedContinuation<Void, Never>) -> Bool {
+        let running = state.withLock { s in
+            if s.running { s.waiters.append(waiter) }
+            else { s.stopped = true }
+            return s.running
+        }
+        if !running { waiter.resume() }
+        return running
+    }
+
+    func setPreparedList(_ list: [URL]) {
+        state.withLock { s in
+            s.preparedList = Set(list)
+            s.prepared = s.prepared.filter { s.preparedList.contains($0.key) }
+        }
+    }
+
+    func isPreparedListed(_ url: URL) -> Bool { state.withLock { $0.preparedList.contains(url) } }
+
+    func prepare(_ url: URL, rate: Int, channels: Int, prerollMilliseconds: Double) {
+        guard let stream = try? ClipStream(url: url, outputRate: rate, outputChannels: channels) else { return }
+        let frames = Int(prerollMilliseconds * Double(rate) / 1000)
+        guard (try? stream.fill(atLeast: frames)) != nil else { return }
+        state.withLock { s in
+            if s.preparedList.contains(url) { s.prepared[url] = stream }
+        }
+    }
+
+    /// A prepared stream for `url` in this format, handed over to the playback thread (and prepared again
+    /// in the background for the next press of the same stop).
+    func takePrepared(_ url: URL, rate: Int, channels: Int) -> ClipStream? {
+        let stream = state.withLock { s in s.prepared.removeValue(forKey: url) }
+        guard let stream, stream.outputRate == rate, stream.outputChannels == channels else { return nil }
+        let preroll = Double(stream.availableFrames) * 1000 / Double(rate)
+        DispatchQueue.global(qos: .utility).async { [self] in
+            if isPreparedListed(url) { prepare(url, rate: rate, channels: channels, prerollMilliseconds: preroll) }
+        }
+        return stream
+    }
+}

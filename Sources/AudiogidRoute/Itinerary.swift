@@ -33,7 +33,8 @@ public struct Itinerary: Sendable, Equatable {
         public var durationS: Double
         /// Metres climbed minus metres descended, when both stops have an elevation.
         public var riseM: Double?
-        /// The line followed, from the first stop's location to the second's.
+        /// The line followed: from the first stop's location to the second's on foot; for a boat, along the
+        /// channel from abeam the first stop to abeam the second (the boat does not go to the bank).
         public var path: [Coordinate]
     }
 

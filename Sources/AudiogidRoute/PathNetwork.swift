@@ -114,65 +114,99 @@ public struct PathNetwork: Sendable {
         let s = segments[segment]
         let a = nodes[s.a], b = nodes[s.b]
         // Along one short segment, interpolating degrees is within millimetres of the geodesic.
-        let point = Coordinate(lat: a.lat + (b.lat - a.lat) * fraction, lon: a.lon + (b.lon - a.lon) * fraction)
+        let ele = a.ele.flatMap { ea in b.ele.map { ea + ($0 - ea) * fraction } }
+        let point = Coordinate(lat: a.lat + (b.lat - a.lat) * fraction, lon: a.lon + (b.lon - a.lon) * fraction, ele: ele)
         let offset = Geodesic.distance(c, point)
         guard offset <= radius else { return nil }
         return Snap(segment: segment, fraction: fraction, point: point, offsetM: offset)
     }
 
-    /// Shortest distances along the network from a snapped point to every node (Dijkstra, binary heap).
+    /// What "shortest" means on the network.
+    enum Weight: Sendable, Equatable {
+        /// Metres.
+        case distance
+        /// Seconds on foot at `flatKmh` on the flat, by Tobler's function on each piece's own slope (needs
+        /// elevations on the network's vertices; a piece without them counts as flat).
+        case walkingTime(flatKmh: Double)
+
+        func cost(metres: Double, from a: Coordinate, to b: Coordinate) -> Double {
+            switch self {
+            case .distance: return metres
+            case .walkingTime(let flatKmh):
+                let rise = a.ele.flatMap { ea in b.ele.map { $0 - ea } } ?? 0
+                return WalkingPace.seconds(metres: metres, rise: rise, flatKmh: flatKmh)
+            }
+        }
+    }
+
+    /// True when every vertex has an elevation, so walking times can follow each slope.
+    public var hasElevations: Bool { nodes.allSatisfy { $0.ele != nil } }
+
+    /// Cheapest costs over the network from a snapped point to every node (Dijkstra, binary heap), with the
+    /// metres along each cheapest way and the way back.
     struct Tree: Sendable {
+        var weight: Weight
+        var cost: [Double]
         var distance: [Double]
         var previous: [Int]
     }
 
-    func tree(from snap: Snap) -> Tree {
+    func tree(from snap: Snap, weight: Weight = .distance) -> Tree {
         let s = segments[snap.segment]
-        return tree(seeds: [(s.a, snap.fraction * s.length), (s.b, (1 - snap.fraction) * s.length)])
+        let toA = snap.fraction * s.length, toB = (1 - snap.fraction) * s.length
+        return tree(seeds: [(s.a, weight.cost(metres: toA, from: snap.point, to: nodes[s.a]), toA),
+                            (s.b, weight.cost(metres: toB, from: snap.point, to: nodes[s.b]), toB)], weight: weight)
     }
 
-    func tree(fromNode node: Int) -> Tree { tree(seeds: [(node, 0)]) }
+    func tree(fromNode node: Int) -> Tree { tree(seeds: [(node, 0, 0)], weight: .distance) }
 
-    private func tree(seeds: [(Int, Double)]) -> Tree {
+    private func tree(seeds: [(node: Int, cost: Double, distance: Double)], weight: Weight) -> Tree {
         struct Entry: Comparable {
-            var distance: Double
+            var cost: Double
             var node: Int
-            static func < (l: Entry, r: Entry) -> Bool { l.distance < r.distance || (l.distance == r.distance && l.node < r.node) }
+            static func < (l: Entry, r: Entry) -> Bool { l.cost < r.cost || (l.cost == r.cost && l.node < r.node) }
         }
+        var cost = [Double](repeating: .infinity, count: nodes.count)
         var distance = [Double](repeating: .infinity, count: nodes.count)
         var previous = [Int](repeating: -1, count: nodes.count)
         var heap = Heap<Entry>()
-        for (node, d) in seeds where d < distance[node] {
-            distance[node] = d
-            heap.insert(Entry(distance: d, node: node))
+        for seed in seeds where seed.cost < cost[seed.node] {
+            cost[seed.node] = seed.cost
+            distance[seed.node] = seed.distance
+            heap.insert(Entry(cost: seed.cost, node: seed.node))
         }
         while let entry = heap.popMin() {
-            if entry.distance > distance[entry.node] { continue }
+            if entry.cost > cost[entry.node] { continue }
             for edge in adjacency[entry.node] {
-                let d = entry.distance + edge.length
-                if d < distance[edge.to] {
-                    distance[edge.to] = d
+                let c = entry.cost + weight.cost(metres: edge.length, from: nodes[entry.node], to: nodes[edge.to])
+                if c < cost[edge.to] {
+                    cost[edge.to] = c
+                    distance[edge.to] = distance[entry.node] + edge.length
                     previous[edge.to] = entry.node
-                    heap.insert(Entry(distance: d, node: edge.to))
+                    heap.insert(Entry(cost: c, node: edge.to))
                 }
             }
         }
-        return Tree(distance: distance, previous: previous)
+        return Tree(weight: weight, cost: cost, distance: distance, previous: previous)
     }
 
-    /// Metres along the network from the snap `tree` was grown from (`origin`) to `target`, and the
-    /// line followed (from the origin's point to the target's point).
-    func route(from origin: Snap, tree: Tree, to target: Snap) -> (distance: Double, path: [Coordinate]) {
+    /// The cheapest way from the snap `tree` was grown from (`origin`) to `target`: its cost (in the tree's
+    /// weight), its metres along the network, and the line followed (from the origin's point to the target's).
+    func route(from origin: Snap, tree: Tree, to target: Snap) -> (cost: Double, distance: Double, path: [Coordinate]) {
         let t = segments[target.segment]
-        let viaA = tree.distance[t.a] + target.fraction * t.length
-        let viaB = tree.distance[t.b] + (1 - target.fraction) * t.length
+        let (a, b) = (nodes[t.a], nodes[t.b])
+        let lastA = target.fraction * t.length, lastB = (1 - target.fraction) * t.length
+        let viaA = tree.cost[t.a] + tree.weight.cost(metres: lastA, from: a, to: target.point)
+        let viaB = tree.cost[t.b] + tree.weight.cost(metres: lastB, from: b, to: target.point)
         var best = min(viaA, viaB)
         var lastNode: Int? = viaA <= viaB ? t.a : t.b
+        var distance = viaA <= viaB ? tree.distance[t.a] + lastA : tree.distance[t.b] + lastB
         if origin.segment == target.segment {
-            let direct = abs(origin.fraction - target.fraction) * t.length
-            if direct <= best { best = direct; lastNode = nil }
+            let metres = abs(origin.fraction - target.fraction) * t.length
+            let direct = tree.weight.cost(metres: metres, from: origin.point, to: target.point)
+            if direct <= best { best = direct; lastNode = nil; distance = metres }
         }
-        guard best.isFinite else { return (.infinity, []) }
+        guard best.isFinite else { return (.infinity, .infinity, []) }
         var path = [target.point]
         var node = lastNode
         while let current = node {
@@ -180,14 +214,14 @@ public struct PathNetwork: Sendable {
             node = tree.previous[current] >= 0 ? tree.previous[current] : nil
         }
         path.append(origin.point)
-        return (best, path.reversed())
+        return (best, distance, path.reversed())
     }
 
     /// Metres along the network from node 0 (the first vertex of the first line, where the author started
     /// drawing: for a river, upstream) to a snapped point: its chainage.
     func chainage(of snap: Snap, tree: Tree) -> Double {
         let s = segments[snap.segment]
-        return min(tree.distance[s.a] + snap.fraction * s.length, tree.distance[s.b] + (1 - snap.fraction) * s.length)
+        return min(tree.cost[s.a] + snap.fraction * s.length, tree.cost[s.b] + (1 - snap.fraction) * s.length)
     }
 
     /// True when the network is one unbranched line (a river channel): chainage then orders stops directly.

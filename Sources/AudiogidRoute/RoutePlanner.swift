@@ -98,14 +98,22 @@ public enum RoutePlanner {
                                  "cannot place stop\(farIDs.count == 1 ? "" : "s") on the path network (snap radius \(Int(options.snapRadiusM)) m): "
                                  + far.joined(separator: "; "))
             }
-            trees = snaps.map { network.tree(from: $0) }
+            // With elevations on the network, walkers take the quickest way by each slope (a flat detour can
+            // beat a steep shortcut); otherwise the shortest, timed by the stops' own elevations.
+            let slopes = tour.mode == .walk && network.hasElevations
+            let weight: PathNetwork.Weight = slopes ? .walkingTime(flatKmh: speed) : .distance
+            trees = snaps.map { network.tree(from: $0, weight: weight) }
             for i in 0..<n {
                 for j in 0..<n where i != j {
-                    let along = network.route(from: snaps[i], tree: trees[i], to: snaps[j]).distance
-                    let off = snaps[i].offsetM + snaps[j].offsetM
-                    distance[i * n + j] = along + off
-                    seconds[i * n + j] = travelSeconds(tour.mode, along: along, off: off, speed: speed, offSpeed: offSpeed,
-                                                       from: locations[i], to: locations[j])
+                    let way = network.route(from: snaps[i], tree: trees[i], to: snaps[j])
+                    // A boat passes its stops (sights on the bank) without leaving the channel; a walker
+                    // walks from the path to the stop and back.
+                    let off = tour.mode == .boat ? 0 : snaps[i].offsetM + snaps[j].offsetM
+                    distance[i * n + j] = way.distance + off
+                    seconds[i * n + j] = slopes
+                        ? way.cost + off / (offSpeed / 3.6)
+                        : travelSeconds(tour.mode, along: way.distance, off: off, speed: speed, offSpeed: offSpeed,
+                                        from: locations[i], to: locations[j])
                 }
             }
             let cutOff = (1..<n).filter { !distance[$0].isFinite }
@@ -178,8 +186,10 @@ public enum RoutePlanner {
             var path: [Coordinate]
             if let network {
                 path = network.route(from: snaps[i], tree: trees[i], to: snaps[j]).path
-                if snaps[i].offsetM > 0.5 { path.insert(locations[i], at: 0) }
-                if snaps[j].offsetM > 0.5 { path.append(locations[j]) }
+                if tour.mode == .walk {
+                    if snaps[i].offsetM > 0.5 { path.insert(locations[i], at: 0) }
+                    if snaps[j].offsetM > 0.5 { path.append(locations[j]) }
+                }
             } else {
                 path = [locations[i], locations[j]]
             }

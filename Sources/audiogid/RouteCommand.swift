@@ -99,11 +99,14 @@ struct RouteCommand: AsyncParsableCommand {
         var clipSeconds: [String: Double] = [:]
         for stop in tour.stops {
             guard let choice = tour.clip(for: stop, language: language) else { continue }
-            if let seconds = try? ClipProbe.probe(loaded.clipURL(choice.path)).durationSeconds {
-                clipSeconds[stop.id] = seconds
+            do {
+                clipSeconds[stop.id] = try ClipProbe.probe(loaded.clipURL(choice.path)).durationSeconds
                 if choice.isFallback {
                     printError("note: stop \(stop.number) (\(stop.id)) has no \(language) clip; its \(choice.language) clip's length is used")
                 }
+            } catch {
+                // Not recorded yet, most likely: the route is still worth having.
+                printError("note: stop \(stop.number) (\(stop.id)): clip \(choice.path) cannot be read (\(error.reason)); counted as 0 s")
             }
         }
 

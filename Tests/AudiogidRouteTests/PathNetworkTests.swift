@@ -112,3 +112,40 @@ import Testing
         #expect(error?.message.hasPrefix("path network:") == true)
     }
 }
+
+/// Footpaths with elevations on their vertices: walking times follow each slope.
+@Suite struct HillNetworkTests {
+    // A to B straight over a 60 m summit (200 m up, 200 m down), or round the flat way (3 × 200 m... 520 m).
+    let a = Plane.point(0, 0, ele: 100), summit = Plane.point(200, 0, ele: 160), b = Plane.point(400, 0, ele: 100)
+    let flat1 = Plane.point(0, -60, ele: 100), flat2 = Plane.point(400, -60, ele: 100)
+
+    func plan(_ stops: [Stop], _ lines: [[Coordinate]]) throws -> Itinerary {
+        try RoutePlanner.plan(Plane.tour(stops), network: try PathNetwork(lines: lines),
+                              options: RouteOptions(order: .fixed))
+    }
+
+    @Test func aFlatDetourBeatsASteepShortcut() throws {
+        let stops = [Plane.stop("a", 1, Plane.point(0, 0)), Plane.stop("b", 2, Plane.point(400, 0))]
+        let itinerary = try plan(stops, [[a, summit, b], [a, flat1, flat2, b]])
+        // Over the summit: 400 m but slopes of ±0.3; round: 60 + 400 + 60 = 520 m on the flat, 416 s at 4.5 km/h.
+        #expect(abs(itinerary.legs[0].distanceM - 520) < 0.5)
+        #expect(abs(itinerary.legs[0].durationS - 520 / 1.25) < 0.5)
+        #expect(!itinerary.legs[0].path.contains { Geodesic.distance($0, summit) < 1 })
+        // Without the flat way, the summit it is, and it costs Tobler's time for each side.
+        let over = try plan(stops, [[a, summit, b]])
+        let expected = WalkingPace.seconds(metres: 200, rise: 60, flatKmh: 4.5) + WalkingPace.seconds(metres: 200, rise: -60, flatKmh: 4.5)
+        #expect(abs(over.legs[0].distanceM - 400) < 0.5)
+        #expect(abs(over.legs[0].durationS - expected) < 0.5)
+        #expect(over.legs[0].durationS > 520 / 1.25)
+    }
+
+    @Test func upTheHillTakesLongerThanDownAlongTheSamePath() throws {
+        let bottom = Plane.point(0, 0, ele: 100), top = Plane.point(500, 0, ele: 150)
+        let line = [bottom, Plane.point(250, 0, ele: 125), top]
+        let up = try plan([Plane.stop("low", 1, Plane.point(0, 0)), Plane.stop("high", 2, Plane.point(500, 0))], [line])
+        let down = try plan([Plane.stop("high", 1, Plane.point(500, 0)), Plane.stop("low", 2, Plane.point(0, 0))], [line])
+        #expect(abs(up.legs[0].distanceM - down.legs[0].distanceM) < 0.01)
+        #expect(up.legs[0].durationS > down.legs[0].durationS * 1.3)
+        #expect(abs(up.legs[0].durationS - WalkingPace.seconds(metres: 500, rise: 50, flatKmh: 4.5)) < 0.5)
+    }
+}

@@ -48,9 +48,12 @@ import Testing
                                                   "pogranichniki", "strelka"])
         #expect(object["method"] as? String == "chainage")
         #expect(object["follows_network"] as? Bool == true)
-        // About 5.7 km of channel at 15 km/h: the legs are along the river, longer than the straight lines.
+        // About 4.2 km of channel from abeam the river station to abeam the Strelka, at 15 km/h.
         let distance = try #require(object["total_distance_m"] as? Double)
-        #expect(distance > 5_000 && distance < 6_500)
+        #expect(distance > 4_000 && distance < 4_600)
+        let chainages = try #require(object["stops"] as? [[String: Any]]).compactMap { $0["chainage_m"] as? Double }
+        #expect(chainages.count == 6 && chainages == chainages.sorted())
+        #expect(abs((chainages.last! - chainages.first!) - distance) < 1)
         let walk = try #require(object["total_walk_s"] as? Double)
         #expect(abs(walk - distance / (15 / 3.6)) < 1)
         // Real clip lengths from the Ogg files.
@@ -92,6 +95,33 @@ import Testing
             #expect(result.out.isEmpty)
             #expect((try Data(contentsOf: file)).count > 200, "\(format)")
         }
+    }
+
+    @Test func aDraftTourWithoutClipsRoutes() throws {
+        let library = FileManager.default.temporaryDirectory.appendingPathComponent("route-draft-\(getpid())")
+        let folder = library.appendingPathComponent("tours/draft")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: library) }
+        let manifest = """
+        format: 1
+        id: draft
+        title: {en: "Draft walk"}
+        languages: [en]
+        mode: walk
+        route: {order: optimize, loop: true}
+        stops:
+          - {id: a, number: 1, title: {en: "A"}, location: {lat: 50.0, lon: 127.0}}
+          - {id: b, number: 2, title: {en: "B"}, location: {lat: 50.003, lon: 127.002}, audio: {en: draft/b.en.ogg}}
+          - {id: c, number: 3, title: {en: "C"}, location: {lat: 50.001, lon: 127.006}}
+        """
+        try Data(manifest.utf8).write(to: folder.appendingPathComponent("tour.yaml"))
+        let result = try route([folder.path, "--format", "json"])
+        #expect(result.status == 0, "\(result.err)")
+        let object = try json(result.out)
+        #expect((object["order"] as? [String])?.count == 3)
+        #expect(object["total_audio_s"] as? Double == 0)
+        #expect((object["warnings"] as? [String])?.contains { $0.contains("counted as 0 s") } == true)
+        #expect(result.err.contains("draft/b.en.ogg"))
     }
 
     @Test func mistakesAreClearErrorsWithNonZeroStatus() throws {

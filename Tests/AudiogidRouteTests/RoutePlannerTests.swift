@@ -97,6 +97,9 @@ import Testing
         #expect(abs(downstream.speedKmh - TravelMode.boat.defaultSpeedKmh) < 1e-9)
         let leg = downstream.legs[0]
         #expect(abs(leg.durationS - leg.distanceM / (15 / 3.6)) < 1e-6)
+        // The boat passes 100 m off each stop without going to the bank: legs are channel only.
+        #expect(abs(leg.distanceM - 600) < 0.5)
+        #expect(leg.path.allSatisfy { abs($0.lat - Plane.origin.lat) < 1e-6 })
     }
 
     @Test func unknownStartAndBadOptionsAreClearErrors() {
@@ -119,5 +122,18 @@ import Testing
                                               options: RouteOptions(order: .optimize, loop: true))
         #expect(itinerary.order == ["only"] && itinerary.legs.isEmpty && itinerary.totalS == 30)
         #expect(itinerary.polyline.count == 1)
+    }
+}
+
+@Suite struct ItineraryPositionTests {
+    @Test func positionMovesAlongTheRouteAtEachLegsPace() throws {
+        // 3.6 km/h = 1 m/s; legs of 300 m east then 400 m north.
+        let stops = [Plane.stop("a", 1, Plane.point(0, 0), dwell: 100), Plane.stop("b", 2, Plane.point(300, 0)),
+                     Plane.stop("c", 3, Plane.point(300, 400))]
+        let itinerary = try RoutePlanner.plan(Plane.tour(stops, speed: 3.6), options: RouteOptions(circuity: 1))
+        #expect(Geodesic.distance(itinerary.position(afterMoving: 0), Plane.point(0, 0)) < 0.01)
+        #expect(Geodesic.distance(itinerary.position(afterMoving: 150), Plane.point(150, 0)) < 0.5)
+        #expect(Geodesic.distance(itinerary.position(afterMoving: 500), Plane.point(300, 200)) < 0.5)
+        #expect(Geodesic.distance(itinerary.position(afterMoving: 10_000), Plane.point(300, 400)) < 0.01)
     }
 }

@@ -105,3 +105,35 @@ func temporaryFolder() throws -> URL {
         #expect(throws: StoreError.self) { try store.statistics(from: "1 Nov") }
     }
 }
+
+@Suite struct StatisticsReportTests {
+    let statistics = PlayStatistics(
+        from: "2026-11-01", to: nil,
+        total: PlayCount(key: "all", plays: 3, finished: 2, interrupted: 1, secondsHeard: 90),
+        byStop: [PlayCount(key: "1 gate", plays: 2, finished: 1, interrupted: 1, secondsHeard: 50),
+                 PlayCount(key: "2 <church>", plays: 1, finished: 1, interrupted: 0, secondsHeard: 40)],
+        byLanguage: [PlayCount(key: "zh", plays: 3, finished: 2, interrupted: 1, secondsHeard: 90)],
+        bySource: [PlayCount(key: "gpio", plays: 3, finished: 2, interrupted: 1, secondsHeard: 90)],
+        byDay: [PlayCount(key: "2026-11-01", plays: 3, finished: 2, interrupted: 1, secondsHeard: 90)],
+        byMonth: [PlayCount(key: "2026-11", plays: 3, finished: 2, interrupted: 1, secondsHeard: 90)])
+
+    @Test func csvHasOneRowPerGroupAndKey() {
+        let lines = StatisticsReport.render(statistics, as: .csv).split(separator: "\n")
+        #expect(lines[0] == "group,key,plays,finished,interrupted,completion_rate,seconds_heard")
+        #expect(lines[1] == "total,all,3,2,1,0.6667,90.0")
+        #expect(lines[2] == "stop,1 gate,2,1,1,0.5000,50.0")
+        #expect(lines.count == 8)
+    }
+
+    @Test func tableJSONAndSVG() throws {
+        let table = StatisticsReport.render(statistics, as: .table)
+        #expect(table.hasPrefix("Plays 2026-11-01 to (last): 3, completed 67%"))
+        #expect(table.contains("1 gate          2         1            1        50%"))
+        let json = StatisticsReport.render(statistics, as: .json)
+        #expect(try JSONDecoder().decode(PlayStatistics.self, from: Data(json.utf8)) == statistics)
+        let svg = StatisticsReport.render(statistics, as: .svg)
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.contains("2 &lt;church&gt;"))  // escaped, so the file stays valid XML
+        #expect(svg.components(separatedBy: "<rect ").count - 1 == 1 + 2 * 4)
+    }
+}

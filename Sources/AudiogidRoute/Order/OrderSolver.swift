@@ -70,10 +70,9 @@ public struct OrderSolver: Sendable {
             let order = HeldKarp.shortestCycle(matrix)
             return OrderSolution(order: order, cost: matrix.cost(of: order, closed: true), method: .exact, kicks: 0)
         }
-        let search = LocalSearch(matrix: matrix, seed: seed)
         let deadline = ContinuousClock.now.advanced(by: timeLimit)
-        var (order, kicks) = search.run(from: search.nearestNeighbourTour(),
-                                        iterations: kicks ?? Self.defaultKicks(for: n), deadline: deadline)
+        var (order, kicks) = LocalSearch.shortestCycle(matrix, kicks: kicks ?? Self.defaultKicks(for: n),
+                                                       deadline: deadline, seed: seed)
         if let zero = order.firstIndex(of: 0) { order = Array(order[zero...] + order[..<zero]) }
         return OrderSolution(order: order, cost: matrix.cost(of: order, closed: true), method: .heuristic, kicks: kicks)
     }

@@ -13,12 +13,13 @@ extension Itinerary {
             out += "Legs are straight lines × \(trimmed(circuity)) for streets (no paths.geojson).\n"
         }
         out += "\n"
-        let titleWidth = min(36, max(4, visits.map { Formatting.width($0.title) }.max() ?? 4))
+        let titleWidth = min(36, max(isLoop ? 12 : 4, visits.map { Formatting.width($0.title) }.max() ?? 4))
         func row(_ cells: [String]) -> String {
-            Formatting.pad(cells[0], 3, right: true) + "  " + Formatting.pad(cells[1], 4, right: true) + "  "
+            let line = Formatting.pad(cells[0], 3, right: true) + "  " + Formatting.pad(cells[1], 4, right: true) + "  "
                 + Formatting.pad(cells[2], titleWidth) + "  " + Formatting.pad(cells[3], 9, right: true) + "  "
                 + Formatting.pad(cells[4], 8, right: true) + "  " + Formatting.pad(cells[5], 6, right: true) + "  "
-                + Formatting.pad(cells[6], 5, right: true) + "\n"
+                + Formatting.pad(cells[6], 5, right: true)
+            return String(line.reversed().drop { $0 == " " }.reversed()) + "\n"
         }
         out += row(["#", "No.", "Stop", "Leg", travel, "Arrive", "Clip"])
         for (k, visit) in visits.enumerated() {

@@ -1,0 +1,448 @@
+import Foundation
+import Glibc
+import Logging
+
+/// The playback thread: owns the device, the playing clip and every buffer, and is the only code that
+/// touches them. It sleeps in `poll` on the device and the command pipe, so a press is acted on at once,
+/// and keeps the device fed (with silence when idle, on a paced device) so the next clip starts without
+/// a device wake-up.
+final class Playback: @unchecked Sendable {
+    private let config: AudioOutputConfig
+    private let logger: Logger
+    private let inbox: Inbox
+    private let shared: EngineShared
+
+    private var device: PCMDevice?
+    private var rate: Int
+    private var channels: Int
+    private var period: Int
+    private var ramp: FadeRamp
+
+    private var voice: Voice?
+    /// A cut clip's last few milliseconds, already faded out, mixed into the next frames written.
+    private var tail: [Float] = []
+    private var tailPosition = 0
+
+    /// The last frames written (before master volume), so a cut can fade out exactly what the device
+    /// was about to play instead of jumping to a later part of the waveform.
+    private var history: [Float] = []
+    private var historyEnd = 0
+    private var historyFilled = 0
+
+    private var mix: [Float] = []
+    private var pcm: [Int16] = []
+    /// Frames written that are or will be heard (frames thrown away by a cut are taken off again).
+    private var written: Int64 = 0
+    private var underruns = 0
+    private var volumePercent: Int
+    private var masterGain: Float
+    private var targetGain: Float
+    private var lastStartLatency: Double?
+
+    private var deviceDown = false
+    private var nextOpenAttempt: UInt64 = 0
+    private var retryDelayMilliseconds = 0
+    private var idleSince: UInt64?
+    private var shuttingDown = false
+
+    init(config: AudioOutputConfig, logger: Logger, inbox: Inbox, shared: EngineShared) {
+        self.config = config
+        self.logger = logger
+        self.inbox = inbox
+        self.shared = shared
+        rate = config.sampleRate
+        channels = config.channels
+        period = config.periodFrames
+        ramp = FadeRamp(milliseconds: config.fadeMilliseconds, sampleRate: config.sampleRate)
+        volumePercent = min(max(config.initialVolume, 0), 100)
+        masterGain = Volume.amplitude(percent: volumePercent, cap: config.maxVolume)
+        targetGain = masterGain
+        resizeBuffers()
+    }
+
+    // MARK: The loop
+
+    func run() {
+        while true {
+            for command in inbox.take() { apply(command) }
+            if shuttingDown { break }
+            openDeviceIfDue()
+            guard let device else {
+                var none: [pollfd] = []
+                inbox.wait(also: &none, timeoutMilliseconds: millisecondsUntilNextOpen())
+                continue
+            }
+            if config.paced {
+                feedPaced(device)
+                settle()
+                guard let device = self.device else { continue }
+                var fds = device.pollDescriptors()
+                // A paced device wakes us every period; the cap only guards against a plugin that never does.
+                inbox.wait(also: &fds, timeoutMilliseconds: Int32(max(20, 4 * period * 1000 / rate)))
+                if !fds.isEmpty { _ = device.pollEvents(&fds) }
+            } else if hasSound {
+                writeUnpaced(device)
+                settle()
+            } else {
+                settle()
+                var none: [pollfd] = []
+                inbox.wait(also: &none, timeoutMilliseconds: -1)
+            }
+        }
+        finishShutdown()
+    }
+
+    private var hasSound: Bool {
+        if tailPosition < tail.count { return true }
+        guard let voice else { return false }
+        return !voice.paused && !voice.ended
+    }
+
+    // MARK: Commands
+
+    private func apply(_ command: EngineCommand) {
+        switch command {
+        case let .play(url, loudness, token, requestedAt):
+            cut(reason: .interrupted)
+            start(url: url, loudness: loudness, token: token, requestedAt: requestedAt)
+        case .stop:
+            cut(reason: .interrupted)
+        case .pause:
+            guard let voice, !voice.paused, !voice.ended else { return }
+            let heard = cutPosition(of: voice)
+            voice.paused = true
+            // Resume where the listener stopped hearing it (the fade-out tail covered the next few ms).
+            let resumeAt = heard + Int64(ramp.frames)
+            if voice.stream.position != resumeAt { _ = voice.stream.seek(toOutputFrame: resumeAt) }
+        case .resume:
+            guard let voice, voice.paused else { return }
+            voice.paused = false
+            voice.writtenSinceStart = 0
+            voice.restartFadeIn()
+        case let .volume(percent):
+            volumePercent = min(max(percent, 0), 100)
+            targetGain = Volume.amplitude(percent: volumePercent, cap: config.maxVolume)
+        case .shutdown:
+            shuttingDown = true
+        }
+    }
+
+    private enum CutReason { case interrupted }
+
+    /// Ends the current clip: drops what the device has queued and fades out from the frame the listener
+    /// is hearing now. Emits `.interrupted` unless the clip already finished.
+    private func cut(reason: CutReason) {
+        guard let voice else { return }
+        self.voice = nil
+        let heard = voice.paused ? voice.stream.position : cutPosition(of: voice)
+        shared.emit(.interrupted(token: voice.token, secondsHeard: Double(max(heard, 0)) / Double(rate)))
+    }
+
+    /// Drops the device's queue, builds the fade-out tail from what was about to be heard, and returns the
+    /// clip position (output frames) the listener had reached.
+    private func cutPosition(of voice: Voice) -> Int64 {
+        guard voice.started else { return 0 } // Nothing of it reached the device: nothing to fade.
+        var unheard = 0
+        if config.paced, let device, voice.started {
+            let queued = device.delay()
+            if queued > 0 {
+                unheard = min(queued, historyFilled)
+                device.discardQueued()
+                written -= Int64(queued)
+            }
+        }
+        let fade = ramp.frames
+        var newTail = [Float](repeating: 0, count: fade * channels)
+        // First what was queued and never heard (it holds this clip as it was mixed), then, if the queue
+        // was shorter than the fade, fresh frames of the clip itself.
+        let fromHistory = min(unheard, fade)
+        if fromHistory > 0 {
+            let historyFrames = history.count / channels
+            let first = (historyEnd - unheard + historyFrames) % historyFrames
+            for f in 0 ..< fromHistory {
+                let h = ((first + f) % historyFrames) * channels
+                for c in 0 ..< channels { newTail[f * channels + c] = history[h + c] }
+            }
+        }
+        if fromHistory < fade && !voice.paused {
+            newTail.withUnsafeMutableBufferPointer { buffer in
+                _ = voice.renderRaw(into: buffer.baseAddress! + fromHistory * channels,
+                                    frames: fade - fromHistory, channels: channels)
+            }
+        }
+        for f in 0 ..< fade {
+            let g = ramp.down(f)
+            for c in 0 ..< channels { newTail[f * channels + c] *= g }
+        }
+        tail = newTail
+        tailPosition = 0
+        let queuedOfVoice = Int64(min(unheard, Int(min(voice.writtenSinceStart, Int64(Int.max)))))
+        if let endsAt = voice.endsAt {
+            let afterEnd = max(0, Int(written + Int64(unheard) - endsAt))
+            return voice.stream.position - Int64(max(0, unheard - afterEnd)) - Int64(fade - fromHistory)
+        }
+        return voice.stream.position - queuedOfVoice - Int64(fade - fromHistory)
+    }
+
+    private func start(url: URL, loudness: LoudnessInfo?, token: UInt64, requestedAt: UInt64) {
+        let stream: ClipStream
+        do throws(AudioError) {
+            if let prepared = shared.takePrepared(url, rate: rate, channels: channels) {
+                stream = prepared
+            } else {
+                stream = try ClipStream(url: url, outputRate: rate, outputChannels: channels)
+            }
+            try stream.fill(atLeast: period + ramp.frames)
+            if stream.availableFrames == 0 {
+                throw AudioError(.decode, "clip \(url.path) holds no audio")
+            }
+        } catch {
+            logger.error("cannot play clip", metadata: ["clip": "\(url.path)", "error": "\(error.message)"])
+            shared.emit(.failed(token: token, message: error.message))
+            return
+        }
+        let gainDB = Loudness.gainDB(for: loudness, targetLUFS: config.targetLUFS,
+                                     truePeakLimitDBTP: config.truePeakLimitDBTP, maxBoostDB: config.maxBoostDB)
+        voice = Voice(token: token, stream: stream, gain: Float(Loudness.amplitude(dB: gainDB)),
+                      requestedAt: requestedAt, ramp: ramp)
+        idleSince = nil
+    }
+
+    // MARK: Writing
+
+    /// Fills the paced device up to its buffer: the clip, a fading tail, or silence.
+    private func feedPaced(_ device: PCMDevice) {
+        while self.device === device {
+            let room = device.available()
+            if room < 0 {
+                handleDeviceError(Int32(room), device)
+                continue
+            }
+            if room < period { return }
+            writeBlock(device, frames: period, pad: true)
+        }
+    }
+
+    private func writeUnpaced(_ device: PCMDevice) {
+        writeBlock(device, frames: period, pad: false)
+    }
+
+    /// Renders and writes one block. `pad`: write the full block (silence after a clip's end), as a paced
+    /// device needs; otherwise only the frames that carry sound.
+    private func writeBlock(_ device: PCMDevice, frames: Int, pad: Bool) {
+        let samples = frames * channels
+        for i in 0 ..< samples { mix[i] = 0 }
+        var soundFrames = 0
+        if let voice, !voice.paused, !voice.ended {
+            do {
+                let got = try mix.withUnsafeMutableBufferPointer { (b) throws(AudioError) -> Int in
+                    try voice.render(into: b.baseAddress!, frames: frames, channels: channels)
+                }
+                soundFrames = got
+                if got > 0 && !voice.started {
+                    voice.started = true
+                    let latency = Double(monotonicNanoseconds() &- voice.requestedAt) / 1e9
+                    lastStartLatency = latency
+                    shared.emit(.started(token: voice.token))
+                }
+                voice.writtenSinceStart += Int64(got)
+                if voice.ended { voice.endsAt = written + Int64(got) }
+            } catch {
+                logger.error("clip failed while playing", metadata: ["clip": "\(voice.stream.url.path)",
+                                                                    "error": "\(error.message)"])
+                voice.ended = true
+                voice.endsAt = written
+            }
+        }
+        if tailPosition < tail.count {
+            let n = min(samples, tail.count - tailPosition)
+            for i in 0 ..< n { mix[i] += tail[tailPosition + i] }
+            tailPosition += n
+            soundFrames = max(soundFrames, n / channels)
+            if tailPosition >= tail.count { tail.removeAll(); tailPosition = 0 }
+        }
+        let count = pad ? frames : soundFrames
+        guard count > 0 else { return }
+        remember(frames: count)
+        // Master volume glides to its target over one block, so a volume step does not click.
+        let from = masterGain, to = targetGain
+        for f in 0 ..< count {
+            let g = from == to ? to : from + (to - from) * Float(f + 1) / Float(count)
+            for c in 0 ..< channels {
+                let v = mix[f * channels + c] * g * 32767
+                pcm[f * channels + c] = Int16(max(-32768, min(32767, v.rounded())))
+            }
+        }
+        masterGain = to
+        var offset = 0
+        while offset < count, self.device === device {
+            let result = pcm.withUnsafeBufferPointer { device.write($0.baseAddress! + offset * channels, frames: count - offset) }
+            if result >= 0 {
+                offset += result
+                written += Int64(result)
+            } else if result == -Int(EAGAIN) {
+                var fds = device.pollDescriptors()
+                var none: [pollfd] = []
+                if fds.isEmpty { inbox.wait(also: &none, timeoutMilliseconds: 5) } else {
+                    let r = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), 50) }
+                    if r > 0 { _ = device.pollEvents(&fds) }
+                }
+            } else {
+                handleDeviceError(Int32(result), device)
+            }
+        }
+    }
+
+    private func remember(frames: Int) {
+        let historyFrames = history.count / channels
+        for f in 0 ..< frames {
+            let h = historyEnd * channels
+            for c in 0 ..< channels { history[h + c] = mix[f * channels + c] }
+            historyEnd = (historyEnd + 1) % historyFrames
+        }
+        historyFilled = min(historyFrames, historyFilled + frames)
+    }
+
+    /// Finished clips, status, and closing an idle device when configured to.
+    private func settle() {
+        let queued = config.paced ? max(0, device?.delay() ?? 0) : 0
+        let played = written - Int64(queued)
+        if let voice, let endsAt = voice.endsAt, played >= endsAt || device == nil && !config.paced {
+            self.voice = nil
+            shared.emit(.finished(token: voice.token, secondsHeard: Double(voice.stream.position) / Double(rate)))
+        }
+        let now = monotonicNanoseconds()
+        if voice == nil && tailPosition >= tail.count {
+            if idleSince == nil { idleSince = now }
+        } else {
+            idleSince = nil
+        }
+        if config.closeWhenIdle, let idleSince, let device, now - idleSince > 500_000_000 {
+            if config.paced { device.drain() }
+            self.device = nil
+            logger.debug("audio device closed while idle", metadata: ["device": "\(config.device)"])
+        }
+        publishStatus(queued: queued)
+    }
+
+    private func publishStatus(queued: Int) {
+        var position = 0.0
+        if let voice {
+            let heard = voice.paused ? voice.stream.position
+                : voice.stream.position - Int64(min(Int64(queued), voice.writtenSinceStart))
+            position = Double(max(heard, 0)) / Double(rate)
+        }
+        let status = AudioStatus(deviceOpen: device != nil, device: config.device, sampleRate: rate, channels: channels,
+                                 underruns: underruns, playing: voice?.token, paused: voice?.paused ?? false,
+                                 position: position, volume: volumePercent, lastStartLatency: lastStartLatency)
+        shared.publish(status)
+    }
+
+    // MARK: Device
+
+    private func openDeviceIfDue() {
+        guard device == nil else { return }
+        let wanted = !config.closeWhenIdle || voice != nil
+        guard wanted, monotonicNanoseconds() >= nextOpenAttempt else { return }
+        do {
+            let opened = try PCMDevice(config: config)
+            device = opened
+            if opened.sampleRate != rate || opened.channels != channels || opened.periodFrames != period {
+                if opened.sampleRate != rate || opened.channels != channels {
+                    logger.notice("audio device plays another format; converting clips to it",
+                                  metadata: ["rate": "\(opened.sampleRate)", "channels": "\(opened.channels)"])
+                }
+                rate = opened.sampleRate
+                channels = opened.channels
+                period = opened.periodFrames
+                ramp = FadeRamp(milliseconds: config.fadeMilliseconds, sampleRate: rate)
+                resizeBuffers()
+                if let voice, voice.stream.outputRate != rate || voice.stream.outputChannels != channels {
+                    // A clip converted for the old format cannot continue; it restarts in the new one.
+                    if let stream = try? ClipStream(url: voice.stream.url, outputRate: rate, outputChannels: channels) {
+                        self.voice = Voice(token: voice.token, stream: stream, gain: voice.gain,
+                                           requestedAt: voice.requestedAt, ramp: ramp)
+                    } else {
+                        self.voice = nil
+                    }
+                }
+            }
+            retryDelayMilliseconds = 0
+            if deviceDown {
+                deviceDown = false
+                logger.notice("audio device is back", metadata: ["device": "\(config.device)"])
+                shared.emit(.deviceRestored)
+            }
+        } catch {
+            scheduleRetry()
+            if !deviceDown {
+                deviceDown = true
+                logger.error("audio device unavailable; retrying in the background",
+                             metadata: ["device": "\(config.device)", "error": "\(error.message)"])
+                shared.emit(.deviceLost(message: error.message))
+            }
+        }
+    }
+
+    private func scheduleRetry() {
+        // 0.25 s, doubling to 8 s: a re-plugged USB card is heard again within seconds, a missing one costs nothing.
+        retryDelayMilliseconds = retryDelayMilliseconds == 0 ? 250 : min(retryDelayMilliseconds * 2, 8000)
+        nextOpenAttempt = monotonicNanoseconds() + UInt64(retryDelayMilliseconds) * 1_000_000
+    }
+
+    private func millisecondsUntilNextOpen() -> Int32 {
+        if config.closeWhenIdle && voice == nil && !deviceDown { return -1 }
+        let now = monotonicNanoseconds()
+        guard nextOpenAttempt > now else { return 0 }
+        return Int32(min((nextOpenAttempt - now) / 1_000_000 + 1, 60_000))
+    }
+
+    private func handleDeviceError(_ err: Int32, _ device: PCMDevice) {
+        switch -err {
+        case EAGAIN:
+            return
+        case EPIPE:
+            underruns += 1
+            if device.recover(err) >= 0 { return }
+        case EINTR:
+            if device.recover(err) >= 0 { return }
+        case ESTRPIPE:
+            if device.resumeAfterSuspend() >= 0 { return }
+        default:
+            break
+        }
+        // ENODEV, EIO, EBADFD, or a recovery that failed: the device is gone; close it and reopen later.
+        let message = "audio device '\(config.device)' failed: \(PCMDevice.describe(err))"
+        logger.error("audio device lost; retrying in the background", metadata: ["device": "\(config.device)",
+                                                                                  "error": "\(PCMDevice.describe(err))"])
+        self.device = nil
+        deviceDown = true
+        scheduleRetry()
+        // The playing clip holds its place; it continues when the device returns.
+        if let voice { voice.restartFadeIn(); voice.writtenSinceStart = 0 }
+        tail.removeAll()
+        tailPosition = 0
+        historyFilled = 0
+        shared.emit(.deviceLost(message: message))
+    }
+
+    private func resizeBuffers() {
+        let block = max(period, config.bufferFrames)
+        mix = [Float](repeating: 0, count: block * channels)
+        pcm = [Int16](repeating: 0, count: block * channels)
+        history = [Float](repeating: 0, count: (max(config.bufferFrames, period) * 2) * channels)
+        historyEnd = 0
+        historyFilled = 0
+    }
+
+    private func finishShutdown() {
+        if voice != nil { cut(reason: .interrupted) }
+        if let device {
+            // Play the fade-out, then let the device drain, so the last thing heard is not a click.
+            while tailPosition < tail.count, self.device === device { writeBlock(device, frames: period, pad: config.paced) }
+            if config.paced { device.drain() }
+        }
+        device = nil
+        publishStatus(queued: 0)
+    }
+}

@@ -1,0 +1,198 @@
+import AudiogidAudio
+import CSndFile
+import Foundation
+import Testing
+
+/// The real engine playing into the real libasound `file` plugin; assertions on the samples that come out.
+@Suite struct PlaybackTests {
+    @Test func monoClipAtAnotherRateComesOutAtTheOutputRateOnBothSpeakers() async throws {
+        let scratch = try Scratch()
+        let clip = scratch.url("mono22k.wav")
+        try writeSine(clip, seconds: 1.0, rate: 22050, channels: 1, frequency: 300, amplitude: 0.5)
+        let output = scratch.url("out.wav")
+        let engine = captureEngine(output)
+        let log = EventLog(engine)
+        engine.start()
+        engine.play(clip, loudness: nil, token: 1)
+        let finished = try await log.wait { $0.isFinished }
+        await engine.shutdown()
+
+        let rec = try Recording(output)
+        #expect(rec.rate == 48000)
+        #expect(rec.channels == 2)
+        // 22050 frames at 22.05 kHz = exactly 1 s = 48000 frames at 48 kHz (soxr may round by a frame).
+        #expect(abs(rec.frames - 48000) <= 2)
+        if case let .finished(_, seconds) = finished { #expect(abs(seconds - 1.0) < 0.01) }
+        #expect(rec.channel(0) == rec.channel(1))
+        // The middle is the sine at its own level: resampled, not stretched or attenuated.
+        let mid = 12000 ..< 36000
+        #expect(abs(rec.peak(channel: 0, in: mid) - 0.5) < 0.01)
+        #expect(abs(rec.rms(channel: 0, in: mid) - 0.5 / 2.0.squareRoot()) < 0.005)
+    }
+
+    @Test func startAndNaturalEndRampInsteadOfClicking() async throws {
+        let scratch = try Scratch()
+        let clip = scratch.url("square.wav")
+        // A full-level constant (DC) clip: without fades the output would jump 0 → 0.8 → 0 at once.
+        try writeSamples(clip, [Float](repeating: 0.8, count: 4800), rate: 48000, channels: 1)
+        let output = scratch.url("out.wav")
+        let engine = captureEngine(output) { $0.fadeMilliseconds = 5 }
+        let log = EventLog(engine)
+        engine.start()
+        engine.play(clip, loudness: nil, token: 1)
+        try await log.wait { $0.isFinished }
+        await engine.shutdown()
+
+        let rec = try Recording(output)
+        let left = rec.channel(0)
+        #expect(rec.frames == 4800)
+        let fade = 240 // 5 ms at 48 kHz
+        #expect(abs(left[0]) < 0.01)
+        #expect(abs(left[rec.frames - 1]) < 0.01)
+        // Rising over the fade-in, falling over the fade-out, full level between.
+        for i in 1 ..< fade { #expect(left[i] >= left[i - 1]) }
+        for i in (rec.frames - fade) ..< rec.frames { #expect(left[i] <= left[i - 1]) }
+        #expect(abs(left[fade + 10] - 0.8) < 0.001)
+        #expect(abs(left[fade / 2] - 0.4) < 0.05)
+        // The biggest step anywhere is a small fraction of the level: no click.
+        #expect(rec.largestStep(channel: 0) < 0.02)
+    }
+
+    @Test func aNewPlayCutsTheOldClipWithAFadeAndPlaysTheNewOneWhole() async throws {
+        let scratch = try Scratch()
+        let long = scratch.url("long.wav")
+        let short = scratch.url("short.wav")
+        try writeSine(long, seconds: 60, rate: 48000, channels: 2, frequency: 440, amplitude: 0.5)
+        try writeSine(short, seconds: 0.5, rate: 48000, channels: 2, frequency: 880, amplitude: 0.5)
+        let output = scratch.url("out.wav")
+        let engine = captureEngine(output)
+        let log = EventLog(engine)
+        engine.start()
+        engine.play(long, loudness: nil, token: 1)
+        try await log.wait { $0 == .started(token: 1) }
+        engine.play(short, loudness: nil, token: 2)
+        try await log.wait { $0 == .finished(token: 2, secondsHeard: 0.5) }
+        await engine.shutdown()
+
+        let events = log.events.filter { $0.token != nil }
+        #expect(events.count == 4)
+        #expect(events[0] == .started(token: 1))
+        guard case let .interrupted(1, heard) = events[1] else {
+            Issue.record("expected the long clip to be interrupted, got \(events)")
+            return
+        }
+        #expect(heard > 0 && heard < 60)
+        #expect(events[2] == .started(token: 2))
+
+        let rec = try Recording(output)
+        let newFrames = 24000
+        // The old clip was cut: far less than its 60 s came out, and the new one came out whole, at the end.
+        #expect(rec.frames < 60 * 48000)
+        #expect(rec.frames > newFrames)
+        let cutAt = rec.frames - newFrames
+        #expect(abs(Double(cutAt) / 48000 - heard) < 0.01)
+        // The new clip at full level after its fade-in; the crossfade has no jump bigger than the two sines make.
+        #expect(abs(rec.peak(channel: 0, in: (cutAt + 1000) ..< (cutAt + 5000)) - 0.5) < 0.01)
+        #expect(rec.largestStep(channel: 0, in: (cutAt - 480) ..< (cutAt + 480)) < 0.2)
+        #expect(rec.channel(0) == rec.channel(1))
+    }
+
+    @Test func stopFadesOutAndReportsHowMuchWasHeard() async throws {
+        let scratch = try Scratch()
+        let long = scratch.url("long.wav")
+        try writeSine(long, seconds: 60, rate: 48000, channels: 1, frequency: 440, amplitude: 0.5)
+        let output = scratch.url("out.wav")
+        let engine = captureEngine(output)
+        let log = EventLog(engine)
+        engine.start()
+        engine.play(long, loudness: nil, token: 5)
+        try await log.wait { $0 == .started(token: 5) }
+        engine.stop()
+        let event = try await log.wait { $0.isInterrupted }
+        await engine.shutdown()
+
+        let rec = try Recording(output)
+        guard case let .interrupted(5, heard) = event else { Issue.record("got \(event)"); return }
+        #expect(abs(Double(rec.frames) / 48000 - heard) < 0.01)
+        #expect(rec.frames < 60 * 48000)
+        // The last 6 ms fall to silence; the jump from the last sample to the silence after it is tiny.
+        #expect(abs(rec.channel(0)[rec.frames - 1]) < 0.01)
+        #expect(rec.peak(channel: 0, in: (rec.frames - 20) ..< rec.frames) < 0.1)
+        #expect(rec.peak(channel: 0, in: (rec.frames - 2000) ..< (rec.frames - 1000)) > 0.45)
+        #expect(log.events.filter(\.isFinished).isEmpty)
+    }
+
+    @Test func pauseAndResumeLoseNothingAndDipAtThePause() async throws {
+        let scratch = try Scratch()
+        let long = scratch.url("long.wav")
+        try writeSamples(long, [Float](repeating: 0.5, count: 48000 * 40), rate: 48000, channels: 1)
+        let output = scratch.url("out.wav")
+        let engine = captureEngine(output)
+        let log = EventLog(engine)
+        engine.start()
+        engine.play(long, loudness: nil, token: 9)
+        try await log.wait { $0 == .started(token: 9) }
+        engine.pause()
+        try await Task.sleep(for: .milliseconds(50))
+        let paused = engine.status
+        #expect(paused.paused)
+        #expect(paused.playing == 9)
+        engine.resume()
+        try await log.wait(timeout: 60) { $0.isFinished }
+        await engine.shutdown()
+
+        let rec = try Recording(output)
+        let x = rec.channel(0)
+        // Every frame of the clip came out once: resuming continued exactly where the fade-out left off.
+        #expect(rec.frames == 48000 * 40)
+        // Somewhere in the middle the level dipped to near silence (the pause) and came back without a click.
+        let dip = x[1000 ..< (rec.frames - 1000)].min() ?? 1
+        #expect(dip < 0.01)
+        #expect(rec.largestStep(channel: 0) < 0.01)
+    }
+
+    @Test func volumeFollowsACubicCurveUnderTheOwnersCap() async throws {
+        let scratch = try Scratch()
+        let clip = scratch.url("dc.wav")
+        try writeSamples(clip, [Float](repeating: 0.8, count: 4800), rate: 48000, channels: 1)
+        let output = scratch.url("out.wav")
+        // The owner capped the volume at 50; a visitor asking for 100 gets 50 (0.5³ = 0.125).
+        let engine = captureEngine(output) { $0.maxVolume = 50 }
+        let log = EventLog(engine)
+        engine.start()
+        engine.setVolume(100)
+        engine.play(clip, loudness: nil, token: 1)
+        try await log.wait { $0.isFinished }
+        await engine.shutdown()
+        let rec = try Recording(output)
+        #expect(abs(rec.channel(0)[2400] - 0.8 * 0.125) < 0.001)
+    }
+
+    @Test func aPreparedClipSoundsExactlyLikeAnUnpreparedOne() async throws {
+        let scratch = try Scratch()
+        let clip = scratch.url("clip.ogg")
+        try writeSine(clip, seconds: 1.5, rate: 22050, channels: 1, frequency: 500, amplitude: 0.4,
+                      format: Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS))
+        // The same measurement for both (prepare also measures loudness, which would otherwise change the gain).
+        let loudness = try Loudness.measure(clip)
+        var recordings: [Recording] = []
+        for prepared in [false, true] {
+            let output = scratch.url("out-\(prepared).wav")
+            let engine = captureEngine(output)
+            let log = EventLog(engine)
+            engine.start()
+            if prepared {
+                engine.prepare([clip])
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            engine.play(clip, loudness: loudness, token: 1)
+            try await log.wait { $0.isFinished }
+            await engine.shutdown()
+            recordings.append(try Recording(output))
+        }
+        #expect(recordings[0].frames == recordings[1].frames)
+        #expect(recordings[0].frames > 70000)
+        let differing = zip(recordings[0].samples, recordings[1].samples).filter { $0 != $1 }.count
+        #expect(differing == 0)
+    }
+}
