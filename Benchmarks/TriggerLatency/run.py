@@ -97,6 +97,27 @@ class Recorder:
         self.proc.terminate()
 
 
+class Control:
+    """The daemon's control socket (MPD protocol): `idle player` answers when the player changes state, which
+    times the trigger path (device → decoder → kiosk) without the audio engine."""
+
+    def __init__(self, path):
+        import socket
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.buffer = b""
+        self.read_reply()
+
+    def read_reply(self):
+        while b"\nOK\n" not in b"\n" + self.buffer and not self.buffer.startswith(b"OK MPD"):
+            self.buffer += self.sock.recv(4096)
+        reply, _, self.buffer = self.buffer.partition(b"OK\n") if not self.buffer.startswith(b"OK MPD") else self.buffer.partition(b"\n")
+        return time.monotonic(), reply
+
+    def idle(self):
+        self.sock.sendall(b"idle player\n")
+
+
 def input_event(code, value, kind=1):
     return struct.pack("<qqHHi", 0, 0, kind, code, value)
 
@@ -217,7 +238,34 @@ triggers:
             sys.exit(f"daemon did not start; see {work}/daemon.log")
         recorder = Recorder(env)
         time.sleep(1.0)
+        print(f"binary {binary}, period {args.period_ms} ms, {args.trials} trials per source, threshold -40 dBFS")
 
+        # Trigger path alone: write → the player's state change announced on the control socket.
+        control = Control(f"{work}/control.sock")
+        command = {"serial": [], "keypad": []}
+        for trial in range(args.trials):
+            for source in ("serial", "keypad"):
+                stop = trial % 6 + 1
+                control.idle()
+                time.sleep(0.02)
+                t0 = time.monotonic()
+                if source == "serial":
+                    os.write(primary, f"BTN{stop}\r\n".encode())
+                else:
+                    os.write(keypad, keypad_bytes([KEYPAD[stop], KPENTER]))
+                t1, _ = control.read_reply()
+                command[source].append(1000 * (t1 - t0))
+                control.idle()
+                os.write(primary, b"STOP\r\n")
+                control.read_reply()
+        for source, values in command.items():
+            print(f"{source:7s} write → player state change (control socket idle): p50 {percentile(values, 50):5.2f} ms"
+                  f"  p90 {percentile(values, 90):5.2f} ms  p99 {percentile(values, 99):5.2f} ms  max {max(values):5.2f} ms  (n={len(values)})")
+        time.sleep(0.5)
+
+        if "no audio engine" in open(f"{work}/daemon.log").read():
+            print("this build has no audio engine (the daemon runs silent): sound latency not measured")
+            return
         stops = [1, 2, 3, 4, 5, 6]
         results = {"serial": [], "keypad": []}
         misses = {"serial": 0, "keypad": 0}
@@ -242,7 +290,6 @@ triggers:
                 os.write(primary, b"STOP\r\n") if source == "serial" else os.write(keypad, keypad_bytes([KPSLASH]))
         leads = [lead_in_ms(os.path.join(ROOT, "audio/moyo-selo", name)) for name in
                  sorted(os.listdir(os.path.join(ROOT, "audio/moyo-selo"))) if name.endswith(".ru.ogg")]
-        print(f"binary {binary}, period {args.period_ms} ms, {args.trials} trials per source, threshold -40 dBFS")
         for source, values in results.items():
             if not values:
                 print(f"{source}: no sound heard in {misses[source]} trials")
