@@ -198,3 +198,47 @@ final class DaemonProcess: @unchecked Sendable {
         #expect(verify.status == 0 && verify.error.isEmpty, "\(verify.error)")  // it warns on stderr, exit 0
     }
 }
+
+@Suite(.serialized) struct DaemonProcessAbuseTests {
+    /// Many clients at once and garbage on the socket, against the real process: it answers throughout and after.
+    @Test func concurrentClientsAndBadInputNeverStopTheDaemon() async throws {
+        let folder = try makeDataFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("kiosk.yaml")
+        try "same_button: restart\n".write(to: config, atomically: true, encoding: .utf8)  // every OK'd playstop starts a play
+        let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path])
+        #expect(daemon.ready(), "\(daemon.output)")
+        let socket = daemon.socket
+        let garbage: [[UInt8]] = [Array(repeating: 0x41, count: 9000), [0xff, 0xfe, 0x0a], Array("\"\"\"\n".utf8),
+                                  Array("command_list_begin\nstatus\n".utf8), [0, 0, 0, 10], Array("idle\nstatus\n".utf8)]
+        for bytes in garbage {
+            let fd = try Socket.connectUnix(socket)
+            _ = Socket.sendAll(fd, bytes)
+            close(fd)
+        }
+        let acknowledged = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0 ..< 8 {
+                group.addTask {
+                    let client = try ControlClient(address: socket)
+                    var plays = 0
+                    for step in 0 ..< 40 {
+                        let line = ["playstop \((worker + step) % 7 + 1)", "status", "bogus", "language next",
+                                    "setvol \(step)", "playlistinfo", "stop", "playstop 99"][step % 8]
+                        let reply = try client.send(line)
+                        if line.hasPrefix("playstop") && reply.ok { plays += 1 }
+                    }
+                    return plays
+                }
+            }
+            var total = 0
+            for try await plays in group { total += plays }
+            return total
+        }
+        #expect(acknowledged > 0)
+        #expect(daemon.process.isRunning)
+        #expect(try daemon.ctl("status").status == 0)
+        daemon.terminate()
+        let store = try KioskStore(readingOnly: folder.appendingPathComponent(KioskStore.fileName).path)
+        #expect(try store.playCount() == acknowledged)
+    }
+}
