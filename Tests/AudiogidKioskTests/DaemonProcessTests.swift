@@ -242,3 +242,50 @@ final class DaemonProcess: @unchecked Sendable {
         #expect(try store.playCount() == acknowledged)
     }
 }
+
+@Suite(.serialized) struct StatsAndStoreProcessTests {
+    @Test func statsReadsTheDaemonsLogAsTableCSVJSONAndSVG() throws {
+        let folder = try makeDataFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let daemon = try DaemonProcess(folder: folder)
+        #expect(daemon.ready(), "\(daemon.output)")
+        for words in [["play", "1"], ["lang", "zh"], ["play", "2"], ["play", "1"], ["stop"]] {
+            #expect(try run(executable, ["ctl", "--socket", daemon.socket] + words).status == 0)
+        }
+        daemon.terminate()
+        let database = folder.appendingPathComponent(KioskStore.fileName).path
+        let table = try run(executable, ["stats", "--data", folder.path])
+        #expect(table.status == 0)
+        #expect(table.output.hasPrefix("Plays (first) to (last): 3, completed 0%"))
+        let csv = try run(executable, ["stats", "--db", database, "--format", "csv"]).output.split(separator: "\n")
+        #expect(csv.contains { $0.hasPrefix("stop,1 library,2,0,2,0.0000,") })  // two plays, both cut short
+        #expect(csv.contains { $0.hasPrefix("language,ru,1,") } && csv.contains { $0.hasPrefix("language,zh,2,") })
+        #expect(csv.contains { $0.hasPrefix("source,socket,3,") })
+        let json = try run(executable, ["stats", "--db", database, "--format", "json", "--from", "2000-01-01"])
+        let decoded = try JSONDecoder().decode(PlayStatistics.self, from: Data(json.output.utf8))
+        #expect(decoded.total.plays == 3 && decoded.from == "2000-01-01")
+        let svgPath = folder.appendingPathComponent("plays.svg").path
+        #expect(try run(executable, ["stats", "--db", database, "--format", "svg", "-o", svgPath]).status == 0)
+        #expect(try String(contentsOfFile: svgPath, encoding: .utf8).hasPrefix("<svg"))
+        let future = try run(executable, ["stats", "--db", database, "--from", "2999-01-01"])
+        #expect(future.output.hasPrefix("Plays 2999-01-01 to (last): 0"))
+        let badDate = try run(executable, ["stats", "--db", database, "--from", "yesterday"])
+        #expect(badDate.status == 1 && badDate.error.contains("YYYY-MM-DD"))
+        #expect(try run(executable, ["stats", "--db", folder.appendingPathComponent("none.sqlite").path]).status == 1)
+        #expect(try run(executable, ["stats", "--db", database, "--format", "pdf"]).status != 0)
+    }
+
+    @Test func aDatabaseThatCannotBeOpenedStillLetsTheKioskPlay() throws {
+        let folder = try makeDataFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A folder where the database file should be: SQLite cannot open it, as with a broken card.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(KioskStore.fileName), withIntermediateDirectories: true)
+        let daemon = try DaemonProcess(folder: folder)
+        #expect(daemon.ready(), "\(daemon.output)")
+        #expect(try daemon.ctl("play", "2").status == 0)
+        let status = try daemon.ctl("status").output
+        #expect(status.contains("state: play") && status.contains("stop: 2"))
+        daemon.terminate()
+        #expect(daemon.output.contains("NOT USABLE, playing on WITHOUT LOGGING"))
+    }
+}
