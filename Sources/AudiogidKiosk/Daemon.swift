@@ -171,6 +171,7 @@ public final class Daemon: @unchecked Sendable {
         watchdog?.cancel()
         server.stop()
         await kiosk.shutdown()
+        do { try store?.close() } catch { logger.error("database not closed cleanly (the WAL keeps every write): \(error)") }
         logger.notice("stopped")
     }
 }

@@ -88,6 +88,8 @@ final class DaemonProcess: @unchecked Sendable {
         daemon.terminate()
         #expect(daemon.process.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: daemon.socket))
+        // The database was closed: the WAL checkpointed into the file and removed.
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(KioskStore.fileName + "-wal").path))
         let store = try KioskStore(readingOnly: folder.appendingPathComponent(KioskStore.fileName).path)
         let plays = try store.plays()
         #expect(plays.count == 1)
