@@ -291,3 +291,40 @@ final class DaemonProcess: @unchecked Sendable {
         #expect(daemon.output.contains("NOT USABLE, playing on WITHOUT LOGGING"))
     }
 }
+
+@Suite(.serialized) struct DaemonConfigurationProcessTests {
+    @Test func ctlReachesATCPPortWithAPassword() throws {
+        let folder = try makeDataFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = Int.random(in: 20000 ... 40000)
+        let config = folder.appendingPathComponent("kiosk.yaml")
+        try """
+            control:
+              tcp: {port: \(port)}
+              passwords: [{password: guide, permissions: [read, control]}]
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path])
+        #expect(daemon.ready(), "\(daemon.output)")
+        let address = "127.0.0.1:\(port)"
+        let anonymous = try run(executable, ["ctl", "--socket", address, "play", "2"])
+        #expect(anonymous.status == 1 && anonymous.error.contains("ACK [4@0]"))
+        let wrong = try run(executable, ["ctl", "--socket", address, "--password", "nope", "play", "2"])
+        #expect(wrong.status == 1 && wrong.error.contains("incorrect password"))
+        #expect(try run(executable, ["ctl", "--socket", address, "--password", "guide", "play", "2"]).status == 0)
+        let reload = try run(executable, ["ctl", "--socket", address, "--password", "guide", "reload"])
+        #expect(reload.status == 1)  // admin only
+        #expect(try daemon.ctl("status").output.contains("stop: 2"))
+        daemon.terminate()
+    }
+
+    @Test func aMissingIdlePromptClipStopsTheStartWithTheKeyNamed() throws {
+        let folder = try makeDataFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("kiosk.yaml")
+        try "idle_prompt: {after_minutes: 5, clip: {ru: system/prompt.ru.ogg}}\n".write(to: config, atomically: true, encoding: .utf8)
+        let result = try run(executable, ["daemon", "--config", config.path, "--data", folder.path, "--device", "none",
+                                          "--socket", folder.appendingPathComponent("c.sock").path])
+        #expect(result.status == 1)
+        #expect(result.error.contains("idle_prompt.clip.ru: system/prompt.ru.ogg is not a readable clip"))
+    }
+}
