@@ -184,3 +184,37 @@ final class HandClock: @unchecked Sendable {
         #expect(ack == "ACK [55@0] {playstop} quiet hours: the kiosk is closed")
     }
 }
+
+@Suite struct KioskReloadTests {
+    /// A reload that takes long (indexing a big tour on a Pi) does not hold up presses or status.
+    @Test func aSlowReloadDoesNotBlockOtherCommands() async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let entered = DispatchSemaphore(value: 0)
+        let box = RigBox()
+        let rig = try KioskRig(reload: { id in
+            entered.signal()
+            gate.wait()  // held until the test has been answered meanwhile
+            return try box.reload(id)
+        })
+        box.rig = rig
+        let kiosk = rig.kiosk
+        let reloading = Task.detached { await kiosk.execute(commandLine: "reload", source: .socket) }
+        entered.wait()
+        let client = try ControlClient(address: rig.socket, timeout: 3)  // a blocked kiosk would time out here
+        #expect(try client.send("playstop 2").ok)
+        #expect(try client.send("status").value("stop") == "2")
+        gate.signal()
+        #expect(await reloading.value == .done)
+        #expect(rig.kiosk.status.state.play?.stopNumber == 2)  // the reload kept the clip
+    }
+}
+
+final class RigBox: @unchecked Sendable {
+    weak var rig: KioskRig?
+    func reload(_ id: String) throws -> (KioskConfiguration, InstalledTour) {
+        guard let rig else { throw KioskSetupError("gone") }
+        let shelf = TourShelf(toursDirectory: rig.configuration.toursDirectory, audioDirectory: rig.configuration.audioDirectory,
+                              store: nil, logger: .init(label: "t"))
+        return (rig.configuration, try shelf.install(id))
+    }
+}
