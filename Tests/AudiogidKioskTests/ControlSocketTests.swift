@@ -204,3 +204,29 @@ import Glibc
         #expect(try MPDRequest(line: request.line) == request)
     }
 }
+
+@Suite struct ClientHandshakeTests {
+    /// What phone apps and home-automation clients send on connect: answered, not ACKed as unknown.
+    @Test func whatClientsSendOnConnectIsAnswered() throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        for line in ["binarylimit 8192", "tagtypes", "tagtypes clear", "tagtypes enable Title Track", "commands",
+                     "notcommands", "outputs", "status", "stats", "listplaylists", "lsinfo \"\"", "listfiles \"\"",
+                     "list album", "plchanges 0", "plchangesposid 0", "playlistinfo 0:3", "currentsong", "channels",
+                     "readmessages", "urlhandlers", "decoders", "replay_gain_status", "listpartitions", "listmounts",
+                     "count title \"\"", "crossfade 0", "repeat 0", "random 0", "idle"] {
+            if line == "idle" {
+                #expect(client.sendRaw(Array("idle\nnoidle\n".utf8)))
+                #expect(try client.readReply().ok)
+                continue
+            }
+            let reply = try client.send(line)
+            #expect(reply.ok, "\(line): \(reply.ack ?? "")")
+        }
+        #expect(try client.send("albumart \"moyo-selo/01-library.ru.ogg\" 0").ack?.hasPrefix("ACK [50@0] {albumart}") == true)
+        #expect(try client.send("random 1").ack?.hasPrefix("ACK [2@0] {random}") == true)
+        #expect(try client.send("crossfade 5").ack?.hasPrefix("ACK [2@0] {crossfade}") == true)
+        #expect(try client.send("playlistinfo 0:3").lines.filter { $0.hasPrefix("Pos: ") } == ["Pos: 0", "Pos: 1", "Pos: 2"])
+        #expect(try client.send("playlistinfo 9").ack == "ACK [2@0] {playlistinfo} Bad song index")
+    }
+}
