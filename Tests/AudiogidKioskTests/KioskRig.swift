@@ -39,8 +39,8 @@ final class KioskRig: @unchecked Sendable {
         configuration.control = control ?? ControlSettings(socketPath: folder.appendingPathComponent("control.sock").path)
         if control != nil { configuration.control.socketPath = folder.appendingPathComponent("control.sock").path }
         self.configuration = configuration
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        // Silent: the unwritable-database test's loud line is what it checks for, not noise for the test log.
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         if useStore {
             let path = configuration.databasePath
             if readOnlyStore {
