@@ -128,7 +128,8 @@ public final class ControlServer: @unchecked Sendable {
         do { return try Socket.unixAddress(path) } catch { close(fd); throw error }
     }
 
-    static func listenTCP(address: String, port: Int) throws(SocketError) -> (Int32, Int) {
+    static func listenTCP(address requested: String, port: Int) throws(SocketError) -> (Int32, Int) {
+        let address = requested == "localhost" ? "127.0.0.1" : requested
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SocketError("socket") }
         var yes: Int32 = 1

@@ -125,6 +125,10 @@ public final class Daemon: @unchecked Sendable {
                 return (fresh, tour)
             })
 
+        let control = configuration.control
+        if control.tcpPort != nil, !["127.0.0.1", "localhost"].contains(control.tcpAddress), control.defaultPermissions.contains(.admin) {
+            logger.warning("control.tcp listens on \(control.tcpAddress) and gives every client admin rights: set passwords")
+        }
         server = ControlServer(kiosk: kiosk, settings: configuration.control, logger: logger)
         try server.start()
         kiosk.start()

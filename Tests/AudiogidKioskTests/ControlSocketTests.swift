@@ -185,6 +185,13 @@ import Glibc
         #expect(rig.kiosk.status.state.play?.position == 2)
     }
 
+    @Test func tcpBindsToLocalhostByName() throws {
+        let (fd, port) = try ControlServer.listenTCP(address: "localhost", port: 0)
+        defer { close(fd) }
+        #expect(port > 0)
+        #expect(throws: SocketError.self) { _ = try ControlServer.listenTCP(address: "kiosk.local", port: 0) }
+    }
+
     @Test func ctlTranslatesVisitorWords() {
         #expect(ControlClient.protocolLine(forCtl: ["play", "3"]) == "playstop \"3\"")
         #expect(ControlClient.protocolLine(forCtl: ["lang", "zh"]) == "language \"zh\"")
