@@ -99,13 +99,14 @@ import Testing
 
 /// Preempt and stop, as the device received them: a long clip cut by a press (or `stop`) part-way,
 /// faded rather than clicked. The `file` plugin takes samples as fast as the engine makes them, so the
-/// long clip is two minutes: the press arrives long before the engine could have written all of it.
+/// long clip is ten minutes: the press arrives long before the engine could have written all of it
+/// (a debug build writes it at about 90 times real time: seconds, not milliseconds).
 @Suite(.serialized) struct DaemonCutTests {
     static func makeTour(in folder: URL) throws {
         let tour = folder.appendingPathComponent("tours/cut"), audio = folder.appendingPathComponent("audio/cut")
         try FileManager.default.createDirectory(at: tour, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: audio, withIntermediateDirectories: true)
-        for (name, seconds, hz) in [("long", 120, 440), ("short", 1, 880)] {
+        for (name, seconds, hz) in [("long", 600, 440), ("short", 1, 880)] {
             let wav = audio.appendingPathComponent("\(name).wav").path
             #expect(try run("/usr/bin/sox", ["-n", "-r", "22050", "-c", "1", "-b", "16", wav, "synth", "\(seconds)", "sine", "\(hz)", "vol", "0.5"]).status == 0)
             #expect(try run("/usr/bin/oggenc", ["-Q", "-q", "2", "-o", audio.appendingPathComponent("\(name).ogg").path, wav]).status == 0)
@@ -164,7 +165,7 @@ import Testing
         try Self.makeTour(in: folder)
         let (left, daemon) = try Self.record([["play", "1"], ["play", "2"]], in: folder)
         let seconds = Double(left.count) / 48000
-        #expect(seconds > 1 && seconds < 60, "\(seconds) s written: the long clip was not cut")
+        #expect(seconds > 1 && seconds < 300, "\(seconds) s written: the long clip was not cut")
         #expect(abs(Self.crossingsPerSecond(left.suffix(24000)) - 1760) < 60)    // the end is the 880 Hz stop
         #expect(abs(Self.crossingsPerSecond(left.prefix(24000)) - 880) < 60)     // the start the 440 Hz one
         #expect(Self.largestStep(left) < 0.3)
@@ -180,7 +181,7 @@ import Testing
         try Self.makeTour(in: folder)
         let (left, _) = try Self.record([["play", "1"], ["stop"]], in: folder)
         let seconds = Double(left.count) / 48000
-        #expect(seconds > 0.5 && seconds < 60, "\(seconds) s written")
+        #expect(seconds > 0.5 && seconds < 300, "\(seconds) s written")
         #expect(Self.largestStep(left) < 0.3)
         #expect(abs(Int32(left.last ?? 0)) < 500)  // faded to (near) silence, not cut mid-wave
     }
