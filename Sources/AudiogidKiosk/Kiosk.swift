@@ -328,6 +328,10 @@ public final class Kiosk: @unchecked Sendable {
         var effects = player.replaceTour(tour.tour, order: tour.order, at: now)
         speaker.prepare(tour.clipURLs(language: player.language))
         if let newConfiguration {
+            if newConfiguration.audio != configuration.audio || newConfiguration.control != configuration.control
+                || newConfiguration.databasePath != configuration.databasePath {
+                logger.warning("audio, control and database settings take effect at the next restart; the rest is reloaded")
+            }
             configuration = newConfiguration
             effects += player.updateSettings(newConfiguration.player)
         }
