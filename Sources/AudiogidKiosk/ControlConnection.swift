@@ -32,6 +32,10 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
         Socket.setTimeout(fd, option: SO_SNDTIMEO, seconds: Self.writeTimeout)
         guard send(["OK MPD \(MPDSession.protocolVersion)"]) else { return }
         while let line = nextLine() {
+            guard let line else {
+                guard send([MPDError(.argument, "invalid UTF-8 in command").ackLine(index: 0, command: "")]) else { return }
+                continue
+            }
             guard handle(line) else { return }
         }
     }
@@ -65,14 +69,24 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
 
     private func runList(okEach: Bool) -> Bool {
         var lines: [String] = []
+        var invalidAt: Int?
         while true {
-            guard let line = nextLine() else { return false }
+            guard let next = nextLine() else { return false }
+            guard let line = next else {
+                // Keep reading to the end of the list, then refuse it whole: nothing of a garbled list runs.
+                invalidAt = invalidAt ?? lines.count
+                lines.append("")
+                continue
+            }
             if line == "command_list_end" { break }
             guard lines.count < Self.maxCommandListLength else {
                 _ = send([MPDError(.argument, "command list too long").ackLine(index: lines.count, command: "")])
                 return false
             }
             lines.append(line)
+        }
+        if let invalidAt {
+            return send([MPDError(.argument, "invalid UTF-8 in command").ackLine(index: invalidAt, command: "")])
         }
         var out: [String] = []
         for (index, line) in lines.enumerated() {
@@ -105,7 +119,7 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
             if !changed.isEmpty { return answer(changed) }
             if buffer.contains(10) {
                 // Anything but noidle while idle is a protocol error; MPD closes the connection.
-                guard nextLine() == "noidle" else { return false }
+                guard case .some(.some("noidle")) = nextLine() else { return false }
                 return answer(board.take(listener, interest: interest))
             }
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
@@ -118,18 +132,15 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
         }
     }
 
-    /// The next complete line, or nil when the client left or broke the framing.
-    private func nextLine() -> String? {
+    /// The next complete line: `.some(nil)` for a line that is not UTF-8, nil when the client left or broke
+    /// the framing.
+    private func nextLine() -> String?? {
         while true {
             if let newline = buffer.firstIndex(of: 10) {
                 var bytes = Array(buffer[..<newline])
                 buffer.removeSubrange(...newline)
                 if bytes.last == 13 { bytes.removeLast() }
-                guard let line = String(validating: bytes, as: UTF8.self) else {
-                    guard send([MPDError(.argument, "invalid UTF-8 in command").ackLine(index: 0, command: "")]) else { return nil }
-                    continue
-                }
-                return line
+                return .some(String(validating: bytes, as: UTF8.self))
             }
             if buffer.count > Self.maxLineBytes {
                 _ = send([MPDError(.argument, "line longer than \(Self.maxLineBytes) bytes").ackLine(index: 0, command: "")])

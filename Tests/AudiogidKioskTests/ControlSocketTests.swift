@@ -92,6 +92,11 @@ import Glibc
         #expect(bad.sendRaw([0x73, 0x74, 0xff, 0xfe, 10]))
         #expect(try bad.readReply().ack == "ACK [2@0] {} invalid UTF-8 in command")
         #expect(try bad.send("ping").ok)
+        // Inside a command list, a garbled line refuses the whole list: nothing of it runs.
+        #expect(bad.sendRaw(Array("command_list_begin\nsetvol 11\n".utf8) + [0xc3, 0x28, 10] + Array("command_list_end\n".utf8)))
+        #expect(try bad.readReply().ack == "ACK [2@1] {} invalid UTF-8 in command")
+        #expect(rig.kiosk.status.volume == 70)
+        #expect(try bad.send("ping").ok)
         let long = try rig.client()
         _ = long.sendRaw(Array(repeating: UInt8(ascii: "a"), count: 10_000))
         #expect(try long.readReply().ack == "ACK [2@0] {} line longer than 4096 bytes")
