@@ -12,6 +12,9 @@ import Glibc
 final class ControlConnection: @unchecked Sendable {  // used by one thread only
     static let maxLineBytes = 4096
     static let maxCommandListLength = 4096
+    /// As MPD's `max_command_list_size` (2 MiB there): a list is held whole before it runs, and 32 clients
+    /// each holding 4096 lines of 4 KiB would be more memory than a Pi has.
+    static let maxCommandListBytes = 1 << 20
     static let writeTimeout = 5.0
 
     let fd: Int32
@@ -70,6 +73,7 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
     private func runList(okEach: Bool) -> Bool {
         var lines: [String] = []
         var invalidAt: Int?
+        var bytes = 0
         while true {
             guard let next = nextLine() else { return false }
             guard let line = next else {
@@ -79,7 +83,8 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
                 continue
             }
             if line == "command_list_end" { break }
-            guard lines.count < Self.maxCommandListLength else {
+            bytes += line.utf8.count + 1
+            guard lines.count < Self.maxCommandListLength, bytes <= Self.maxCommandListBytes else {
                 _ = send([MPDError(.argument, "command list too long").ackLine(index: lines.count, command: "")])
                 return false
             }

@@ -70,6 +70,18 @@ import Glibc
         #expect(rig.kiosk.status.volume == 40)  // the command after the error did not run
     }
 
+    @Test func anEndlessCommandListIsCutOff() throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        let line = "status " + String(repeating: "x", count: 4000) + "\n"
+        #expect(client.sendRaw(Array("command_list_begin\n".utf8)))
+        var sent = 0
+        while sent < 2 << 20, client.sendRaw(Array(line.utf8)) { sent += line.utf8.count }
+        // 1 MiB holds 261 of these 4,008-byte lines: the 262nd (index 261) is refused and the connection closed.
+        #expect(try client.readReply().ack == "ACK [2@261] {} command list too long")
+        #expect(try rig.client().send("ping").ok)
+    }
+
     @Test func idleReportsChangesFromBeforeAndNoidleEndsIt() throws {
         let rig = try KioskRig()
         let client = try rig.client()
