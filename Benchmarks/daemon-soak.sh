@@ -115,7 +115,7 @@ while any(t.is_alive() for t in threads):
 for t in threads: t.join()
 elapsed = time.time() - start
 time.sleep(0.5)
-ok, status = warm.send("status")
+ok, status = Client().send("status")   # a new connection: the warm-up one timed out meanwhile (connection_timeout)
 rss_end = rss_kb()
 con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 rows = con.execute("SELECT COUNT(*) FROM play").fetchone()[0]

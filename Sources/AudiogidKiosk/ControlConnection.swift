@@ -20,19 +20,23 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
     let fd: Int32
     let session: MPDSession
     let board: ChangeBoard
+    let readTimeout: Double
     private var buffer: [UInt8] = []
     private var listener: ChangeBoard.Listener?
 
-    init(fd: Int32, session: MPDSession, board: ChangeBoard) {
+    init(fd: Int32, session: MPDSession, board: ChangeBoard, readTimeout: Double = 60) {
         self.fd = fd
         self.session = session
         self.board = board
+        self.readTimeout = readTimeout
     }
 
     func run() {
         listener = board.register()
         defer { if let listener { board.unregister(listener) } }
         Socket.setTimeout(fd, option: SO_SNDTIMEO, seconds: Self.writeTimeout)
+        // A silent client times out of a read (EAGAIN ends the connection); `idle` waits in poll(), untimed.
+        Socket.setTimeout(fd, option: SO_RCVTIMEO, seconds: readTimeout)
         guard send(["OK MPD \(MPDSession.protocolVersion)"]) else { return }
         while let line = nextLine() {
             guard let line else {

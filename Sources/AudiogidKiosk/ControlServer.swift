@@ -81,7 +81,8 @@ public final class ControlServer: @unchecked Sendable {
                 continue
             }
             let session = MPDSession(kiosk: kiosk, passwords: settings.passwords, permissions: permissions)
-            let connection = ControlConnection(fd: fd, session: session, board: kiosk.changes)
+            let connection = ControlConnection(fd: fd, session: session, board: kiosk.changes,
+                                               readTimeout: settings.connectionTimeout)
             let thread = Thread { [self] in
                 connection.run()
                 lock.withLock { _ = clients.remove(fd) }

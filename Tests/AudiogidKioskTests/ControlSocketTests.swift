@@ -155,6 +155,17 @@ import Glibc
         #expect(try rig.client().send("status").ok)
     }
 
+    @Test func silentClientsTimeOutButIdleOnesStay() throws {
+        let rig = try KioskRig(control: ControlSettings(connectionTimeout: 1))
+        let silent = try rig.client()
+        let idle = try rig.client()
+        #expect(idle.sendRaw(Array("idle player\n".utf8)))
+        #expect(eventually(5) { rig.server.clientCount == 1 })  // the silent one is gone
+        #expect(throws: (any Error).self) { try silent.send("ping") }
+        _ = rig.kiosk.perform(.play(.number(1)), source: .gpio)
+        #expect(try idle.readReply().lines == ["changed: player"])
+    }
+
     @Test func tooManyClientsAreTurnedAway() throws {
         let rig = try KioskRig(control: ControlSettings(maxClients: 2))
         let a = try rig.client(), b = try rig.client()
