@@ -107,19 +107,30 @@ import Testing
         try FileManager.default.createDirectory(at: tour, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: audio, withIntermediateDirectories: true)
         for (name, seconds, hz) in [("long", 600, 440), ("short", 1, 880)] {
+            // 8 kHz mono WAV: cheap to make (no encoder run) and small (9.6 MB for ten minutes); the engine resamples it.
             let wav = audio.appendingPathComponent("\(name).wav").path
-            #expect(try run("/usr/bin/sox", ["-n", "-r", "22050", "-c", "1", "-b", "16", wav, "synth", "\(seconds)", "sine", "\(hz)", "vol", "0.5"]).status == 0)
-            #expect(try run("/usr/bin/oggenc", ["-Q", "-q", "2", "-o", audio.appendingPathComponent("\(name).ogg").path, wav]).status == 0)
-            try FileManager.default.removeItem(atPath: wav)
+            #expect(try run("/usr/bin/sox", ["-n", "-r", "8000", "-c", "1", "-b", "16", wav, "synth", "\(seconds)", "sine", "\(hz)", "vol", "0.5"]).status == 0)
         }
+        // Index the clips as a previous start would have, so the daemon does not spend seconds of CPU measuring
+        // ten minutes of sine (which starves the other suites running in parallel).
+        let store = try KioskStore(path: folder.appendingPathComponent(KioskStore.fileName).path)
+        for name in ["long", "short"] {
+            let url = audio.appendingPathComponent("\(name).wav")
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            try store.saveClips([IndexedClip(path: "cut/\(name).wav", size: (attributes[.size] as! NSNumber).int64Value,
+                                             modified: (attributes[.modificationDate] as! Date).timeIntervalSince1970,
+                                             checksum: "test", info: try ClipProbe.probe(url), loudnessLUFS: -9, truePeakDBTP: -6,
+                                             indexedAt: 0)])
+        }
+        try store.close()
         try """
             format: 1
             id: cut
             title: Cut
             languages: [en]
             stops:
-              - {id: long, number: 1, title: Long, audio: {en: cut/long.ogg}}
-              - {id: short, number: 2, title: Short, audio: {en: cut/short.ogg}}
+              - {id: long, number: 1, title: Long, audio: {en: cut/long.wav}}
+              - {id: short, number: 2, title: Short, audio: {en: cut/short.wav}}
             """.write(to: tour.appendingPathComponent("tour.yaml"), atomically: true, encoding: .utf8)
     }
 
