@@ -70,6 +70,12 @@ let package = Package(
         ]),
 
         // Benchmarks: `swift run -c release <name>`.
+        .executableTarget(name: "audio-benchmark", dependencies: [
+            "AudiogidAudio", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/AudioBenchmark"),
+        .executableTarget(name: "audio-play-benchmark", dependencies: [
+            "AudiogidAudio", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/AudioPlayBenchmark"),
         .executableTarget(name: "validate-benchmark", dependencies: ["AudiogidCore", "AudiogidManifest"],
                           path: "Benchmarks/ValidateBenchmark"),
         .executableTarget(name: "route-benchmark", dependencies: ["AudiogidRoute"],

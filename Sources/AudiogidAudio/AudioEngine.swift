@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Dispatch
+import Glibc
 import Logging
 import Synchronization
 
@@ -43,13 +49,10 @@ public final class AudioEngine: Sendable {
         guard shared.markStarted() else { return }
         let playback = Playback(config: config, logger: logger, inbox: inbox, shared: shared)
         let shared = self.shared
-        let thread = Thread {
+        startThread {
             playback.run()
             shared.markStopped()
         }
-        thread.name = "audiogid-audio"
-        thread.qualityOfService = .userInteractive
-        thread.start()
     }
 
     /// Plays `clip` at once, replacing what plays. `loudnessLUFS` is the clip's measured integrated loudness
@@ -216,4 +219,24 @@ final class EngineShared: Sendable {
         }
         return stream
     }
+}
+
+/// A plain detached POSIX thread (not Foundation's `Thread`, so the engine needs only FoundationEssentials and a
+/// kiosk process stays small). The playback loop blocks in `poll`, which must not tie up a Swift concurrency thread.
+private func startThread(_ body: @escaping @Sendable () -> Void) {
+    final class Body: Sendable { let run: @Sendable () -> Void; init(_ run: @escaping @Sendable () -> Void) { self.run = run } }
+    let context = Unmanaged.passRetained(Body(body)).toOpaque()
+    var thread = pthread_t()
+    let result = pthread_create(&thread, nil, { raw in
+        let body = Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue()
+        body.run()
+        return nil
+    }, context)
+    guard result == 0 else {
+        // Without a thread of its own the engine cannot play; run the loop on a Dispatch thread instead.
+        let body = Unmanaged<Body>.fromOpaque(context).takeRetainedValue()
+        DispatchQueue.global(qos: .userInteractive).async { body.run() }
+        return
+    }
+    pthread_detach(thread)
 }

@@ -15,6 +15,11 @@ public struct AudioOutputConfig: Sendable, Equatable {
     public var periodFrames: Int
     /// Frames in the whole ALSA buffer: what a hiccup can eat before an underrun. Four periods by default.
     public var bufferFrames: Int
+    /// Period used instead when the PCM turns out to be a sound server's plugin (`pulse`, `pipewire`, or
+    /// `default` routed to one), with a buffer of four of them. There every wake-up is a round trip to the
+    /// server, and since a press drops the queue rather than waiting behind it, longer periods cost no press
+    /// latency (measured: Benchmarks/audio-benchmark.sh). 50 ms by default; nil keeps `periodFrames`.
+    public var serverPeriodFrames: Int?
     /// Close the device when nothing plays (battery boxes), at the cost of a device wake-up on the next press.
     public var closeWhenIdle: Bool
     /// Every clip is played at this integrated loudness (EBU R128), in LUFS. -18 suits speech.
@@ -39,7 +44,8 @@ public struct AudioOutputConfig: Sendable, Equatable {
     public var prerollMilliseconds: Double
 
     public init(device: String = "default", sampleRate: Int = 48000, channels: Int = 2,
-                periodFrames: Int? = nil, bufferFrames: Int? = nil, closeWhenIdle: Bool = false,
+                periodFrames: Int? = nil, bufferFrames: Int? = nil, serverPeriodMilliseconds: Double? = 50,
+                closeWhenIdle: Bool = false,
                 targetLUFS: Double = -18, truePeakLimitDBTP: Double = -1, maxBoostDB: Double = 20,
                 maxVolume: Int = 100, initialVolume: Int = 100, fadeMilliseconds: Double = 6,
                 paced: Bool = true, prerollMilliseconds: Double = 300) {
@@ -49,6 +55,7 @@ public struct AudioOutputConfig: Sendable, Equatable {
         let period = periodFrames ?? max(32, sampleRate / 100)
         self.periodFrames = period
         self.bufferFrames = bufferFrames ?? period * 4
+        self.serverPeriodFrames = serverPeriodMilliseconds.map { max(32, Int($0 * Double(sampleRate) / 1000)) }
         self.closeWhenIdle = closeWhenIdle
         self.targetLUFS = targetLUFS
         self.truePeakLimitDBTP = truePeakLimitDBTP

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A clip converted on the fly to the output's one fixed format: decoded in small chunks, channels mapped
 /// (mono to both speakers), resampled with libsoxr. Holds at most a few periods of converted audio,
@@ -70,6 +74,10 @@ final class ClipStream: @unchecked Sendable {
         pendingStart += samples
         if pendingStart == pending.count {
             pending.removeAll(keepingCapacity: true)
+            pendingStart = 0
+        } else if pendingStart >= 1 << 14 {
+            // A fade's worth is always kept ahead, so the buffer rarely empties: compact it instead of growing.
+            pending.removeSubrange(0 ..< pendingStart)
             pendingStart = 0
         }
         position += Int64(n)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Glibc
 import Synchronization
 
@@ -56,8 +60,9 @@ final class Inbox: Sendable {
     }
 
     /// Sleeps until a command arrives, one of `extra` is ready, or `timeoutMilliseconds` pass (-1: no limit).
-    /// Returns the revents of `extra`.
-    func wait(also extra: inout [pollfd], timeoutMilliseconds: Int32) {
+    /// Fills in the revents of `extra`; returns true when a command (or a timeout) woke it.
+    @discardableResult
+    func wait(also extra: inout [pollfd], timeoutMilliseconds: Int32) -> Bool {
         var fds = extra
         fds.append(pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0))
         let result = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeoutMilliseconds) }
@@ -65,6 +70,7 @@ final class Inbox: Sendable {
             usleep(10_000) // A failing poll must not turn into a busy loop.
         }
         for i in extra.indices { extra[i].revents = fds[i].revents }
+        return result <= 0 || fds[fds.count - 1].revents != 0
     }
 }
 

@@ -1,5 +1,10 @@
 import CEbur128
+import Glibc
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// A clip's loudness as EBU R128 measures it: what normalisation needs to play every clip equally loud
@@ -63,6 +68,16 @@ public enum Loudness {
         return gain
     }
 
+    /// A clip's loudness as heard from an output with `outputChannels`: a mono clip copied to both speakers
+    /// is 3 dB louder (EBU R128 sums the channels' power) than the same clip measured alone. Without this, mono
+    /// narration would play 3 dB above stereo music normalised to the same target.
+    public static func asPlayed(_ info: LoudnessInfo, sourceChannels: Int, outputChannels: Int) -> LoudnessInfo {
+        guard sourceChannels == 1, outputChannels > 1 else { return info }
+        var played = info
+        played.integratedLUFS += 10 * log10(Double(outputChannels))
+        return played
+    }
+
     /// Linear amplitude factor for a gain in dB.
     public static func amplitude(dB: Double) -> Double { pow(10, dB / 20) }
 }
@@ -108,9 +123,9 @@ public final class LoudnessCache: Sendable {
     }
 
     private static func key(_ url: URL) -> Key? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              let size = attributes[.size] as? NSNumber,
-              let modified = attributes[.modificationDate] as? Date else { return nil }
-        return Key(path: url.standardizedFileURL.path, size: size.int64Value, modified: modified.timeIntervalSince1970)
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        return Key(path: url.standardizedFileURL.path, size: Int64(info.st_size), modified: modified)
     }
 }

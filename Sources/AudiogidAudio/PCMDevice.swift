@@ -33,6 +33,10 @@ final class PCMDevice {
         var channelCount = UInt32(config.channels)
         var period = snd_pcm_uframes_t(config.periodFrames)
         var buffer = snd_pcm_uframes_t(config.bufferFrames)
+        if let server = config.serverPeriodFrames, snd_pcm_type(pcm) == SND_PCM_TYPE_IOPLUG, server > config.periodFrames {
+            period = snd_pcm_uframes_t(server)
+            buffer = max(buffer, 4 * period)
+        }
         var dir: Int32 = 0
         err = snd_pcm_hw_params_any(pcm, hw)
         // Conversion happens in the engine with libsoxr; ALSA's own rate plugin is linear interpolation.
@@ -63,7 +67,10 @@ final class PCMDevice {
         defer { snd_pcm_sw_params_free(sw) }
         err = snd_pcm_sw_params_current(pcm, sw)
         if err >= 0 { err = snd_pcm_sw_params_set_start_threshold(pcm, sw, period) }
-        if err >= 0 { err = snd_pcm_sw_params_set_avail_min(pcm, sw, period) }
+        // Wake when two periods' worth is left to play: a full refill per wake-up instead of one per period,
+        // with two periods of margin against an underrun. (A press does not wait for this: it drops the queue.)
+        let wake = max(period, buffer > 2 * period ? buffer - 2 * period : period)
+        if err >= 0 { err = snd_pcm_sw_params_set_avail_min(pcm, sw, wake) }
         if err >= 0 { err = snd_pcm_sw_params(pcm, sw) }
         guard err >= 0 else {
             snd_pcm_close(pcm)

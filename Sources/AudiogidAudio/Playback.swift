@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Glibc
 import Logging
 
@@ -75,11 +79,16 @@ final class Playback: @unchecked Sendable {
             if config.paced {
                 feedPaced(device)
                 settle()
-                guard let device = self.device else { continue }
-                var fds = device.pollDescriptors()
-                // A paced device wakes us every period; the cap only guards against a plugin that never does.
-                inbox.wait(also: &fds, timeoutMilliseconds: Int32(max(20, 4 * period * 1000 / rate)))
-                if !fds.isEmpty { _ = device.pollEvents(&fds) }
+                // Sleep until the device has room (or a command comes). A plugin such as PulseAudio's wakes its
+                // poll fd more often than it has room; those wake-ups are ignored here without touching the device.
+                while let device = self.device {
+                    var fds = device.pollDescriptors()
+                    let command = inbox.wait(also: &fds, timeoutMilliseconds: Int32(max(20, 2 * bufferMilliseconds)))
+                    if command || fds.isEmpty { break }
+                    let revents = device.pollEvents(&fds)
+                    if revents == 0 && fds.contains(where: { $0.revents != 0 }) { continue }
+                    break
+                }
             } else if hasSound {
                 writeUnpaced(device)
                 settle()
@@ -130,21 +139,28 @@ final class Playback: @unchecked Sendable {
     private enum CutReason { case interrupted }
 
     /// Ends the current clip: drops what the device has queued and fades out from the frame the listener
-    /// is hearing now. Emits `.interrupted` unless the clip already finished.
+    /// is hearing now. Emits `.interrupted` for the clip. With no clip playing it still drops the queue
+    /// (idle silence, or a fade-out already under way, which is carried over), so what comes next is heard
+    /// at once rather than after a buffer of silence.
     private func cut(reason: CutReason) {
-        guard let voice else { return }
+        guard let voice else {
+            _ = flushQueue(continuing: nil)
+            return
+        }
         self.voice = nil
         let heard = voice.paused ? voice.stream.position : cutPosition(of: voice)
         shared.emit(.interrupted(token: voice.token, secondsHeard: Double(max(heard, 0)) / Double(rate)))
     }
 
-    /// Drops the device's queue, builds the fade-out tail from what was about to be heard, and returns the
-    /// clip position (output frames) the listener had reached.
-    private func cutPosition(of voice: Voice) -> Int64 {
-        guard voice.started else { return 0 } // Nothing of it reached the device: nothing to fade.
+    /// Drops the device's queue and turns what it held (and, if that is shorter than a fade, fresh frames of
+    /// `voice`) into the fade-out tail. Returns the frames dropped and how many of the tail came from them.
+    private func flushQueue(continuing voice: Voice?) -> (unheard: Int, fromHistory: Int) {
         var unheard = 0
-        if config.paced, let device, voice.started {
-            let queued = device.delay()
+        if config.paced, let device, device.isRunning {
+            // Whichever says more is queued: a PulseAudio stream that has not reported its timing yet (right
+            // after opening) answers delay 0 with a full buffer, and the press would wait behind it.
+            let room = device.available()
+            let queued = max(device.delay(), room >= 0 ? device.bufferFrames - room : 0)
             if queued > 0 {
                 unheard = min(queued, historyFilled)
                 device.discardQueued()
@@ -152,10 +168,11 @@ final class Playback: @unchecked Sendable {
             }
         }
         let fade = ramp.frames
-        var newTail = [Float](repeating: 0, count: fade * channels)
-        // First what was queued and never heard (it holds this clip as it was mixed), then, if the queue
-        // was shorter than the fade, fresh frames of the clip itself.
         let fromHistory = min(unheard, fade)
+        guard fromHistory > 0 || voice != nil else { return (unheard, 0) }
+        var newTail = [Float](repeating: 0, count: fade * channels)
+        // First what was queued and never heard (it holds the sound as it was mixed), then, if the queue
+        // was shorter than the fade, fresh frames of the clip itself.
         if fromHistory > 0 {
             let historyFrames = history.count / channels
             let first = (historyEnd - unheard + historyFrames) % historyFrames
@@ -164,7 +181,7 @@ final class Playback: @unchecked Sendable {
                 for c in 0 ..< channels { newTail[f * channels + c] = history[h + c] }
             }
         }
-        if fromHistory < fade && !voice.paused {
+        if let voice, fromHistory < fade, !voice.paused {
             newTail.withUnsafeMutableBufferPointer { buffer in
                 _ = voice.renderRaw(into: buffer.baseAddress! + fromHistory * channels,
                                     frames: fade - fromHistory, channels: channels)
@@ -176,6 +193,14 @@ final class Playback: @unchecked Sendable {
         }
         tail = newTail
         tailPosition = 0
+        return (unheard, fromHistory)
+    }
+
+    /// Cuts `voice` (see `flushQueue`) and returns the clip position (output frames) the listener had reached.
+    private func cutPosition(of voice: Voice) -> Int64 {
+        guard voice.started else { return 0 } // Nothing of it reached the device: nothing to fade.
+        let (unheard, fromHistory) = flushQueue(continuing: voice)
+        let fade = ramp.frames
         let queuedOfVoice = Int64(min(unheard, Int(min(voice.writtenSinceStart, Int64(Int.max)))))
         if let endsAt = voice.endsAt {
             let afterEnd = max(0, Int(written + Int64(unheard) - endsAt))
@@ -201,7 +226,10 @@ final class Playback: @unchecked Sendable {
             shared.emit(.failed(token: token, message: error.message))
             return
         }
-        let gainDB = Loudness.gainDB(for: loudness, targetLUFS: config.targetLUFS,
+        let played = loudness.map {
+            Loudness.asPlayed($0, sourceChannels: stream.sourceChannels, outputChannels: channels)
+        }
+        let gainDB = Loudness.gainDB(for: played, targetLUFS: config.targetLUFS,
                                      truePeakLimitDBTP: config.truePeakLimitDBTP, maxBoostDB: config.maxBoostDB)
         voice = Voice(token: token, stream: stream, gain: Float(Loudness.amplitude(dB: gainDB)),
                       requestedAt: requestedAt, ramp: ramp)
@@ -218,10 +246,19 @@ final class Playback: @unchecked Sendable {
                 handleDeviceError(Int32(room), device)
                 continue
             }
+            roomAfterFeed = room
             if room < period { return }
-            writeBlock(device, frames: period, pad: true)
+            // One period right after a press (its first sound goes out at once), otherwise all the room there is
+            // in whole periods: fewer, larger writes cost less CPU than many small ones.
+            let starting = voice.map { !$0.started } ?? false
+            let frames = starting || !device.isRunning ? period : room - room % period
+            writeBlock(device, frames: min(frames, mix.count / channels), pad: true)
         }
     }
+
+    /// Room the device had after the last feed; what it holds queued is the rest of its buffer.
+    private var roomAfterFeed = 0
+    private var bufferMilliseconds: Int { (device?.bufferFrames ?? config.bufferFrames) * 1000 / rate }
 
     private func writeUnpaced(_ device: PCMDevice) {
         writeBlock(device, frames: period, pad: false)
@@ -233,6 +270,7 @@ final class Playback: @unchecked Sendable {
         let samples = frames * channels
         for i in 0 ..< samples { mix[i] = 0 }
         var soundFrames = 0
+        var startedNow: Voice?
         if let voice, !voice.paused, !voice.ended {
             do {
                 let got = try mix.withUnsafeMutableBufferPointer { (b) throws(AudioError) -> Int in
@@ -241,9 +279,7 @@ final class Playback: @unchecked Sendable {
                 soundFrames = got
                 if got > 0 && !voice.started {
                     voice.started = true
-                    let latency = Double(monotonicNanoseconds() &- voice.requestedAt) / 1e9
-                    lastStartLatency = latency
-                    shared.emit(.started(token: voice.token))
+                    startedNow = voice
                 }
                 voice.writtenSinceStart += Int64(got)
                 if voice.ended { voice.endsAt = written + Int64(got) }
@@ -291,21 +327,37 @@ final class Playback: @unchecked Sendable {
                 handleDeviceError(Int32(result), device)
             }
         }
+        if let startedNow, self.device === device {
+            // The clip's first frames are in the device now: the engine's share of press-to-sound latency.
+            lastStartLatency = Double(monotonicNanoseconds() &- startedNow.requestedAt) / 1e9
+            shared.emit(.started(token: startedNow.token))
+        }
     }
 
     private func remember(frames: Int) {
         let historyFrames = history.count / channels
-        for f in 0 ..< frames {
-            let h = historyEnd * channels
-            for c in 0 ..< channels { history[h + c] = mix[f * channels + c] }
-            historyEnd = (historyEnd + 1) % historyFrames
+        var copied = 0
+        history.withUnsafeMutableBufferPointer { h in
+            mix.withUnsafeBufferPointer { m in
+                while copied < frames {
+                    let n = min(frames - copied, historyFrames - historyEnd)
+                    (h.baseAddress! + historyEnd * channels).update(from: m.baseAddress! + copied * channels, count: n * channels)
+                    historyEnd = (historyEnd + n) % historyFrames
+                    copied += n
+                }
+            }
         }
         historyFilled = min(historyFrames, historyFilled + frames)
     }
 
     /// Finished clips, status, and closing an idle device when configured to.
     private func settle() {
-        let queued = config.paced ? max(0, device?.delay() ?? 0) : 0
+        var queued = 0
+        if config.paced, let device {
+            // Exact when a clip's end must be told apart; otherwise the estimate from the last feed will do,
+            // and spares a plugin round trip (PulseAudio's) every period.
+            queued = voice?.endsAt != nil ? max(0, device.delay()) : max(0, device.bufferFrames - roomAfterFeed)
+        }
         let played = written - Int64(queued)
         if let voice, let endsAt = voice.endsAt, played >= endsAt || device == nil && !config.paced {
             self.voice = nil
@@ -347,7 +399,8 @@ final class Playback: @unchecked Sendable {
         do {
             let opened = try PCMDevice(config: config)
             device = opened
-            if opened.sampleRate != rate || opened.channels != channels || opened.periodFrames != period {
+            if opened.sampleRate != rate || opened.channels != channels || opened.periodFrames != period
+                || opened.bufferFrames * channels > mix.count {
                 if opened.sampleRate != rate || opened.channels != channels {
                     logger.notice("audio device plays another format; converting clips to it",
                                   metadata: ["rate": "\(opened.sampleRate)", "channels": "\(opened.channels)"])
@@ -426,11 +479,13 @@ final class Playback: @unchecked Sendable {
         shared.emit(.deviceLost(message: message))
     }
 
+    /// Sizes the mixing buffers for the device as opened (its buffer may be larger than configured: a sound
+    /// server gets longer periods), so one write can refill all of it and a cut can see all that was queued.
     private func resizeBuffers() {
-        let block = max(period, config.bufferFrames)
-        mix = [Float](repeating: 0, count: block * channels)
-        pcm = [Int16](repeating: 0, count: block * channels)
-        history = [Float](repeating: 0, count: (max(config.bufferFrames, period) * 2) * channels)
+        let buffer = max(period, device?.bufferFrames ?? config.bufferFrames)
+        mix = [Float](repeating: 0, count: buffer * channels)
+        pcm = [Int16](repeating: 0, count: buffer * channels)
+        history = [Float](repeating: 0, count: buffer * 2 * channels)
         historyEnd = 0
         historyFilled = 0
     }

@@ -1,5 +1,9 @@
 import CSndFile
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// An open clip read frame by frame through libsndfile (WAV, FLAC, Ogg Vorbis, Opus, MP3).
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// One clip being played: its converted stream, its loudness gain, and where its fades are.
 final class Voice {

@@ -14,7 +14,8 @@ struct ConfigurationFile {
     static let topKeys = ["data", "database", "tour", "language", "audio", "volume", "volume_cap", "volume_step",
                           "while_playing", "same_button", "auto_advance", "idle_prompt", "opening_hours", "control", "log",
                           "triggers"]   // read by AudiogidTriggers (TriggersConfig), not here
-    static let audioKeys = ["device", "sample_rate", "channels", "period_ms", "periods", "fade_ms", "loudness_target"]
+    static let audioKeys = ["device", "sample_rate", "channels", "period_ms", "periods", "fade_ms", "loudness_target",
+                             "paced", "close_when_idle"]
     static let promptKeys = ["after_minutes", "clip"]
     static let controlKeys = ["socket", "tcp", "passwords", "default_permissions", "max_clients"]
     static let tcpKeys = ["port", "address"]
@@ -69,10 +70,9 @@ struct ConfigurationFile {
             if let node = audio["period_ms"], let ms = int(node, "audio.period_ms", 2...200) { c.audio.periodMilliseconds = ms }
             if let node = audio["periods"], let count = int(node, "audio.periods", 2...16) { c.audio.periods = count }
             if let node = audio["fade_ms"], let ms = int(node, "audio.fade_ms", 0...500) { c.audio.fadeMilliseconds = ms }
-            if let node = audio["loudness_target"] {
-                if node.scalar?.string == "off" { c.audio.targetLUFS = nil }
-                else if let value = number(node, "audio.loudness_target", -40...0) { c.audio.targetLUFS = value }
-            }
+            if let node = audio["loudness_target"], let value = number(node, "audio.loudness_target", -40...0) { c.audio.targetLUFS = value }
+            if let node = audio["paced"], let value = bool(node, "audio.paced") { c.audio.paced = value }
+            if let node = audio["close_when_idle"], let value = bool(node, "audio.close_when_idle") { c.audio.closeWhenIdle = value }
         }
         if let node = fields["control"], let control = self.fields(node, allowed: Self.controlKeys, path: "control") {
             var settings = c.control

@@ -41,6 +41,9 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
         if line == "command_list_begin" || line == "command_list_ok_begin" {
             return runList(okEach: line == "command_list_ok_begin")
         }
+        // As MPD: a `noidle` that arrives after the idle already answered gets no reply at all, so a
+        // client racing a change does not read a stray OK as the answer to its next command.
+        if line == "noidle" { return true }
         let request: MPDRequest
         do { request = try MPDRequest(line: line) } catch {
             return send([error.ackLine(index: 0, command: "")])

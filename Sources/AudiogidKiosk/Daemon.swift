@@ -41,7 +41,7 @@ public struct ConfigurationOverrides: Sendable, Equatable {
 
 /// Makes the speaker a configuration asks for. The daemon passes the audio engine's; `device: none`
 /// always gets a `SilentSpeaker`.
-public typealias SpeakerFactory = @Sendable (AudioSettings, Logger) throws -> Speaker
+public typealias SpeakerFactory = @Sendable (AudioSettings, _ volumeCap: Int, Logger) throws -> Speaker
 
 /// The kiosk daemon: store, tour, speaker, player and control socket wired together, with the
 /// systemd protocol (READY, WATCHDOG, STOPPING) and signals (TERM/INT stop cleanly, HUP reloads).
@@ -85,13 +85,12 @@ public final class Daemon: @unchecked Sendable {
 
         let speaker: Speaker = configuration.audio.device == "none"
             ? SilentSpeaker()
-            : try (makeSpeaker ?? { _, log in
-                log.warning("no audio engine in this build; running silent")
-                return SilentSpeaker()
-            })(configuration.audio, logger)
+            : try (makeSpeaker ?? AudioSpeaker.make)(configuration.audio, configuration.player.volumeCap, logger)
 
+        // Loudness is measured once per clip into the index, only when something will play it.
+        let measure: (@Sendable (URL) -> (lufs: Double, truePeak: Double)?)? = configuration.audio.device == "none" ? nil : AudioSpeaker.measure
         let shelf = TourShelf(toursDirectory: configuration.toursDirectory, audioDirectory: configuration.audioDirectory,
-                              store: store, logger: logger)
+                              store: store, measureLoudness: measure, logger: logger)
         // The tour the kiosk last ran wins over kiosk.yaml's, unless --tour says otherwise.
         var tourID = overrides.tour ?? saved.tourID ?? configuration.tour
         let tour: InstalledTour

@@ -10,20 +10,31 @@ public struct InstalledTour: Sendable {
     /// The stops in route order: the queue.
     public var order: [Stop]
     /// Measured loudness by clip path (relative to `audio/`), from the clip index.
-    public var loudnessLUFS: [String: Double]
+    public var loudness: [String: ClipLoudness]
 
-    public init(loaded: LoadedTour, order: [Stop]? = nil, loudnessLUFS: [String: Double] = [:]) {
+    public init(loaded: LoadedTour, order: [Stop]? = nil, loudness: [String: ClipLoudness] = [:]) {
         self.loaded = loaded
         self.order = order ?? loaded.tour.stops
-        self.loudnessLUFS = loudnessLUFS
+        self.loudness = loudness
     }
 
     public var tour: Tour { loaded.tour }
 
     func speakerClip(_ clip: ClipChoice) -> SpeakerClip {
-        SpeakerClip(url: loaded.clipURL(clip.path), loudnessLUFS: loudnessLUFS[clip.path],
-                    durationSeconds: loaded.clips[clip.path]?.durationSeconds)
+        SpeakerClip(url: loaded.clipURL(clip.path), loudnessLUFS: loudness[clip.path]?.lufs,
+                    truePeakDBTP: loudness[clip.path]?.truePeak, durationSeconds: loaded.clips[clip.path]?.durationSeconds)
     }
+
+    /// The clips a visitor in `language` would hear, in route order: what the speaker prepares.
+    func clipURLs(language: String) -> [URL] {
+        order.compactMap { tour.clip(for: $0, language: language) }.map { loaded.clipURL($0.path) }
+    }
+}
+
+/// A clip's integrated loudness (LUFS) and true peak (dBTP), as measured once into the clip index.
+public struct ClipLoudness: Sendable, Equatable {
+    public var lufs: Double
+    public var truePeak: Double?
 }
 
 /// The answer to one command, as a trigger source or `ctl` sees it.
@@ -111,6 +122,7 @@ public final class Kiosk: @unchecked Sendable {
         entryVersions = Array(repeating: 1, count: tour.order.count)
         speaker.setVolume(player.volume)
         speaker.setEventHandler { [weak self] event in self?.speakerEvent(event) }
+        speaker.prepare(tour.clipURLs(language: player.language))
     }
 
     /// Starts the clock that drives quiet hours and the idle prompt.
@@ -258,7 +270,8 @@ public final class Kiosk: @unchecked Sendable {
                 speaker.setVolume(level)
                 saveState()
                 changed.insert(.mixer)
-            case .languageChanged:
+            case .languageChanged(let language):
+                speaker.prepare(installed.clipURLs(language: language))
                 saveState()
                 bumpPlaylist()
                 changed.formUnion([.playlist, .options])
@@ -295,6 +308,7 @@ public final class Kiosk: @unchecked Sendable {
                        changed: inout Set<MPDSubsystem>) -> Result<Void, KioskRefusal> {
         installed = tour
         var effects = player.replaceTour(tour.tour, order: tour.order, at: now)
+        speaker.prepare(tour.clipURLs(language: player.language))
         if let newConfiguration {
             configuration = newConfiguration
             effects += player.updateSettings(newConfiguration.player)

@@ -47,11 +47,16 @@ public struct AudioSettings: Sendable, Equatable {
     public var periods: Int
     /// Fade on start, stop and preempt, so a press never clicks.
     public var fadeMilliseconds: Int
-    /// Loudness every clip is normalised to, in LUFS; nil = play clips as recorded.
-    public var targetLUFS: Double?
+    /// Loudness every clip is normalised to, in LUFS (EBU R128); -18 suits speech.
+    public var targetLUFS: Double
+    /// False only for ALSA's `file` plugin (tests), which takes samples as fast as they come.
+    public var paced: Bool
+    /// Close the device while nothing plays (battery boxes), at the cost of a wake-up on the next press.
+    public var closeWhenIdle: Bool
 
     public init(device: String = "default", sampleRate: Int = 48000, channels: Int = 2, periodMilliseconds: Int = 10,
-                periods: Int = 3, fadeMilliseconds: Int = 15, targetLUFS: Double? = -20) {
+                periods: Int = 4, fadeMilliseconds: Int = 6, targetLUFS: Double = -18, paced: Bool = true,
+                closeWhenIdle: Bool = false) {
         self.device = device
         self.sampleRate = sampleRate
         self.channels = channels
@@ -59,6 +64,8 @@ public struct AudioSettings: Sendable, Equatable {
         self.periods = periods
         self.fadeMilliseconds = fadeMilliseconds
         self.targetLUFS = targetLUFS
+        self.paced = paced
+        self.closeWhenIdle = closeWhenIdle
     }
 }
 

@@ -60,6 +60,15 @@ public enum RoutePlanner {
             throw RouteError(.unplaceableStops, stops: unplaced.map(\.id),
                              "cannot place stop\(unplaced.count == 1 ? "" : "s") \(names) on the route: no coordinates")
         }
+        let offGlobe = stops.filter { stop in
+            let c = stop.location!
+            return !(c.lat.isFinite && c.lon.isFinite && abs(c.lat) <= 90 && abs(c.lon) <= 180 && (c.ele?.isFinite ?? true))
+        }
+        guard offGlobe.isEmpty else {
+            let names = offGlobe.map { "\($0.number) (\($0.id)) at \($0.location!.lat), \($0.location!.lon)" }.joined(separator: "; ")
+            throw RouteError(.unplaceableStops, stops: offGlobe.map(\.id),
+                             "cannot place stop\(offGlobe.count == 1 ? "" : "s") \(names): latitude must be within ±90°, longitude within ±180°")
+        }
         let locations = stops.map { $0.location! }
         func index(of id: String?, _ role: String) throws(RouteError) -> Int? {
             guard let id else { return nil }
@@ -116,12 +125,19 @@ public enum RoutePlanner {
                                         from: locations[i], to: locations[j])
                 }
             }
-            let cutOff = (1..<n).filter { !distance[$0].isFinite }
-            if !cutOff.isEmpty {
+            // The network is undirected, so stops fall into groups that reach each other; the biggest group is
+            // the tour, and the others are the ones to name (the first stop may well be the stray one).
+            var groups: [[Int]] = []
+            for i in 0..<n where !groups.contains(where: { $0.contains(i) }) {
+                groups.append((0..<n).filter { $0 == i || distance[i * n + $0].isFinite })
+            }
+            if groups.count > 1 {
+                let main = groups.max { $0.count < $1.count }!
+                let cutOff = (0..<n).filter { !main.contains($0) }
                 let names = cutOff.map { "\(stops[$0].number) (\(stops[$0].id))" }.joined(separator: ", ")
                 throw RouteError(.unreachableStops, stops: cutOff.map { stops[$0].id },
                                  "stop\(cutOff.count == 1 ? "" : "s") \(names) \(cutOff.count == 1 ? "is" : "are") on a part of the path network "
-                                 + "that stop \(stops[0].number) (\(stops[0].id)) cannot reach: join the lines at a shared vertex")
+                                 + "that the other \(main.count) stop\(main.count == 1 ? "" : "s") cannot reach: join the lines at a shared vertex")
             }
             if tour.mode == .boat {
                 let fromSource = network.tree(fromNode: 0)

@@ -45,7 +45,7 @@ struct DaemonCommand: AsyncParsableCommand {
         let logger = Logger(label: "audiogid")
         let daemon: Daemon
         do {
-            daemon = try Daemon(configFile: config, overrides: overrides, logger: logger)
+            daemon = try Daemon(configFile: config, overrides: overrides, logger: logger, makeSpeaker: AudioSpeaker.make)
         } catch {
             logger.critical("not starting: \(error)")
             throw ExitCode(1)

@@ -52,13 +52,15 @@ import Testing
             await engine.shutdown()
             let rec = try Recording(output)
             // The gain the engine applied is the one computed from the measurement.
-            let expectedDB = Loudness.gainDB(for: info, targetLUFS: -20, truePeakLimitDBTP: -1, maxBoostDB: 20)
+            let heard = Loudness.asPlayed(info, sourceChannels: 1, outputChannels: 2)
+            #expect(abs(heard.integratedLUFS - info.integratedLUFS - 3.01) < 0.01)
+            let expectedDB = Loudness.gainDB(for: heard, targetLUFS: -20, truePeakLimitDBTP: -1, maxBoostDB: 20)
             let inputRMS = (clip == quiet ? 0.05 : 0.6) / 2.0.squareRoot()
             let outRMS = rec.rms(channel: 0, in: 24000 ..< 120000)
             #expect(abs(20 * log10(outRMS / inputRMS) - expectedDB) < 0.05)
             levels.append(20 * log10(outRMS))
         }
-        // Both now sit at the same level (mono at -20 LUFS), within a tenth of a dB.
+        // Both now sit at the same level (-20 LUFS as heard on two speakers), within a tenth of a dB.
         #expect(abs(levels[0] - levels[1]) < 0.1)
     }
 

@@ -68,6 +68,12 @@ struct Recording {
     var samples: [Float]
     var frames: Int { samples.count / channels }
 
+    init(rate: Int, channels: Int, samples: [Float]) {
+        self.rate = rate
+        self.channels = channels
+        self.samples = samples
+    }
+
     init(_ url: URL) throws {
         var info = SF_INFO()
         guard let file = sf_open(url.path, Int32(SFM_READ), &info) else {
@@ -145,7 +151,11 @@ func quietLogger() -> Logger {
 
 /// An engine writing into the capture plugin: unpaced, 48 kHz stereo unless `configure` says otherwise.
 func captureEngine(_ output: URL, _ configure: (inout AudioOutputConfig) -> Void = { _ in }) -> AudioEngine {
-    var config = AudioOutputConfig(device: ALSAFixture.captureDevice(output), paced: false)
+    captureEngine(device: ALSAFixture.captureDevice(output), configure)
+}
+
+func captureEngine(device: String, _ configure: (inout AudioOutputConfig) -> Void = { _ in }) -> AudioEngine {
+    var config = AudioOutputConfig(device: device, paced: false)
     configure(&config)
     return AudioEngine(config: config, logger: quietLogger())
 }
@@ -161,4 +171,76 @@ extension AudioEvent {
     var isStarted: Bool { if case .started = self { true } else { false } }
     var isInterrupted: Bool { if case .interrupted = self { true } else { false } }
     var isFailed: Bool { if case .failed = self { true } else { false } }
+}
+
+/// A named pipe the engine plays into (through `capture_raw`), read by the test: the engine can only get as far
+/// ahead as the pipe holds (64 KiB, about a third of a second), so a test can stop or preempt a clip that is
+/// certainly still playing, however loaded the machine is.
+final class PipeCapture: @unchecked Sendable {
+    let path: URL
+    let channels = 2
+    private let fd: Int32
+    private let lock = NSLock()
+    private var bytes: [UInt8] = []
+    private var drained = false
+    private var drainThread: Thread?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ scratch: Scratch) throws {
+        path = scratch.url("out.pipe")
+        guard mkfifo(path.path, 0o600) == 0 else { throw TestFailure("mkfifo failed: \(errno)") }
+        // Opened for reading without waiting for a writer; reads block once the engine has opened it.
+        fd = open(path.path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { throw TestFailure("cannot open \(path.path)") }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+    }
+
+    deinit { close(fd) }
+
+    var device: String {
+        _ = ALSAFixture.configured
+        return "capture_raw:FILE=\"\(path.path)\""
+    }
+
+    /// Reads until `frames` frames have come out (the engine is then certainly past them).
+    func read(frames: Int, timeout: Double = 20) throws {
+        let want = frames * channels * 2
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < want {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min($0.count, want - bytes.count)) }
+            if n > 0 { bytes.append(contentsOf: buffer[0 ..< n]); continue }
+            // 0 before the engine has opened the pipe (no writer yet): wait for it.
+            guard Date() < deadline else { throw TestFailure("only \(bytes.count) of \(want) bytes came out") }
+            usleep(1000)
+        }
+    }
+
+    /// Reads everything else in the background until the engine closes the device.
+    func drainInBackground() {
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                lock.lock(); bytes.append(contentsOf: buffer[0 ..< n]); lock.unlock()
+            }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the end of the stream (call after `engine.shutdown()`), as a recording.
+    func finish() -> Recording {
+        done.wait()
+        lock.lock(); defer { lock.unlock() }
+        let count = bytes.count / 2
+        var samples = [Float](repeating: 0, count: count)
+        bytes.withUnsafeBytes { raw in
+            for i in 0 ..< count {
+                samples[i] = Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: Int16.self))) / 32768
+            }
+        }
+        return Recording(rate: 48000, channels: channels, samples: samples)
+    }
 }

@@ -114,3 +114,26 @@ final class SeenStates: @unchecked Sendable {
     var count: Int { lock.withLock { states.count } }
     var all: [PlayerState] { lock.withLock { states } }
 }
+
+@Suite struct TourShelfTests {
+    @Test func anOptimisedTourIsQueuedInRouteOrder() throws {
+        let folder = try makeDataFolder(tours: ["koltso-vremeni"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shelf = TourShelf(toursDirectory: folder.appendingPathComponent("tours").path,
+                              audioDirectory: folder.appendingPathComponent("audio").path, store: nil, logger: .init(label: "t"))
+        let installed = try shelf.install("koltso-vremeni")
+        #expect(installed.tour.route.order == .optimize)
+        #expect(Set(installed.order.map(\.id)) == Set(installed.tour.stops.map(\.id)))
+        #expect(installed.order.map(\.id) != installed.tour.stops.map(\.id))  // the author listed them out of walking order
+        if let start = installed.tour.route.start { #expect(installed.order.first?.id == start) }
+    }
+
+    @Test func unsafeOrMissingTourIDsAreRefused() throws {
+        let folder = try makeDataFolder(tours: ["moyo-selo"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shelf = TourShelf(toursDirectory: folder.appendingPathComponent("tours").path,
+                              audioDirectory: folder.appendingPathComponent("audio").path, store: nil, logger: .init(label: "t"))
+        #expect(throws: KioskSetupError.self) { try shelf.install("../moyo-selo") }
+        #expect(throws: KioskSetupError.self) { try shelf.install("nowhere") }
+    }
+}

@@ -66,6 +66,9 @@ import Testing
         #expect(error?.kind == .unreachableStops)
         #expect(error?.stops == ["lost"])
         #expect(error?.message.contains("2 (lost)") == true)
+        // The stray one is named even when it is listed first.
+        let strayFirst = #expect(throws: RouteError.self) { try plan([stops[1], stops[0], stops[2]], network: split) }
+        #expect(strayFirst?.stops == ["lost"])
     }
 
     @Test func aStopTooFarFromTheNetworkIsAnErrorWithItsDistance() throws {
@@ -85,6 +88,14 @@ import Testing
         #expect(error?.kind == .unplaceableStops)
         #expect(error?.stops == ["nowhere"])
         #expect(error?.message.contains("7 (nowhere)") == true)
+    }
+
+    @Test func aStopOffTheGlobeIsAnErrorNamingIt() throws {
+        let stops = [Plane.stop("here", 1, Plane.point(0, 0)), Plane.stop("mars", 2, Coordinate(lat: 95, lon: 10)),
+                     Plane.stop("nan", 3, Coordinate(lat: .nan, lon: 10))]
+        let error = #expect(throws: RouteError.self) { try plan(stops, network: nil) }
+        #expect(error?.kind == .unplaceableStops)
+        #expect(error?.stops == ["mars", "nan"])
     }
 
     @Test func geoJSONLineStringsAndMultiLineStringsAreRead() throws {

@@ -164,7 +164,7 @@ final class MPDSession: @unchecked Sendable {  // owned by one connection thread
             }
             return .idle(interest)
         case "noidle":
-            break  // outside idle, MPD ignores it
+            break  // inside a command list; a bare one outside idle gets no reply (ControlConnection)
         case "play", "playid":
             try arguments(0...1)
             if args.isEmpty { try perform(.resume) }

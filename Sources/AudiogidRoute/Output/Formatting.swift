@@ -32,14 +32,6 @@ enum Formatting {
         return String(format: "%02d:%02d", t / 60, t % 60)
     }
 
-    /// Minutes after midnight from "HH:MM", or nil.
-    static func parseClock(_ text: String) -> Int? {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
-              (0..<24).contains(h), (0..<60).contains(m) else { return nil }
-        return h * 60 + m
-    }
-
     static func xml(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)

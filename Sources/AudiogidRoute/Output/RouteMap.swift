@@ -31,8 +31,21 @@ struct RouteMap {
         let metresPerDegreeLon = 111_412.84 * cos(lat0 * .pi / 180)
         let widthM = max((box.maxLon - box.minLon) * metresPerDegreeLon, 50)
         let heightM = max((box.maxLat - box.minLat) * metresPerDegreeLat, 50)
-        let drawable = mapWidth - 2 * margin
-        let scale = min(drawable / widthM, 560 / heightM)           // pixels per metre
+        // Labels sit right of their stops: shrink the drawing until the rightmost label fits in the frame
+        // (about 6.5 px a character at 12 px).
+        func labelWidth(_ visit: Itinerary.Visit) -> Double { 16 + Double(Formatting.width(Self.label(visit))) * 6.5 }
+        var drawable = mapWidth - 2 * margin
+        var scale = min(drawable / widthM, 560 / heightM)           // pixels per metre
+        for _ in 0..<10 {
+            var overflow = 0.0
+            for visit in itinerary.visits {
+                let x: Double = margin + (visit.location.lon - box.minLon) * metresPerDegreeLon * scale
+                overflow = max(overflow, x + labelWidth(visit) - (mapWidth - margin / 2))
+            }
+            guard overflow > 0, drawable - overflow > mapWidth / 3 else { break }
+            drawable -= overflow
+            scale = min(drawable / widthM, 560 / heightM)
+        }
         let mapHeight = heightM * scale + 2 * margin + 40           // room for the scale bar
         let legendLines = Double(itinerary.visits.count + (itinerary.isLoop ? 1 : 0) + 9 + itinerary.warnings.count)
         let height = max(top + mapHeight, top + 30 + legendLines * 18 + 20)
@@ -73,13 +86,22 @@ struct RouteMap {
             guard let (x, y, angle) = midpoint(leg.path.map(xy)) else { continue }
             out += String(format: "<path d=\"M-7 -6 L7 0 L-7 6 z\" fill=\"#c8372d\" stroke=\"#fff\" stroke-width=\"1\" transform=\"translate(%.1f %.1f) rotate(%.1f)\"/>\n", x, y, angle)
         }
-        // Stops: the visiting sequence in the circle, the title beside it.
+        // Stops: the visiting sequence in the circle, the title beside it (left of it near the frame's right edge).
+        // A boat hears a stop abeam, from the channel: a thin line shows where.
+        for visit in itinerary.visits where boat {
+            guard let joined = visit.networkPoint else { continue }
+            let (x1, y1) = xy(visit.location), (x2, y2) = xy(joined)
+            out += String(format: "<path d=\"M%.1f %.1f L%.1f %.1f\" stroke=\"#555\" stroke-width=\"1.2\" stroke-dasharray=\"3 3\"/>\n", x1, y1, x2, y2)
+        }
         for visit in itinerary.visits {
             let (x, y) = xy(visit.location)
             out += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"12\" fill=\"#fff\" stroke=\"#222\" stroke-width=\"2.5\"/>\n", x, y)
             out += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#222\">%d</text>\n", x, y + 4.5, visit.sequence)
-            let label = Formatting.xml(visit.title.count > 28 ? String(visit.title.prefix(27)) + "…" : visit.title)
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#333\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">%@</text>\n", x + 16, y - 9, label)
+            let title = Self.label(visit)
+            // A label that still would not fit goes above the circle, ending at its right edge.
+            let leftward = x + 16 + Double(Formatting.width(title)) * 6.5 > mapWidth - margin / 2 + 1
+            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#333\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"%@>%@</text>\n",
+                          leftward ? x + 12 : x + 16, leftward ? y - 17 : y - 9, leftward ? " text-anchor=\"end\"" : "", Formatting.xml(title))
         }
         // Scale bar: a round length about a quarter of the map's width.
         let target = drawable / 4 / scale
@@ -138,6 +160,10 @@ struct RouteMap {
             text("! " + (warning.count > 48 ? String(warning.prefix(47)) + "…" : warning), size: 10, colour: "#a33")
         }
         return out
+    }
+
+    static func label(_ visit: Itinerary.Visit) -> String {
+        visit.title.count > 28 ? String(visit.title.prefix(27)) + "…" : visit.title
     }
 
     /// The stretches of `lines` inside `box`, each with one point beyond either end so they run off the frame.
