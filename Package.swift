@@ -83,6 +83,9 @@ let package = Package(
                           path: "Benchmarks/ValidateBenchmark"),
         .executableTarget(name: "route-benchmark", dependencies: ["AudiogidRoute"],
                           path: "Benchmarks/RouteBenchmark", exclude: ["tsplib"]),
+        .executableTarget(name: "trigger-latency-player", dependencies: [
+            "AudiogidTriggers", "AudiogidAudio", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/TriggerLatency/Player"),
 
         .testTarget(name: "AudiogidCoreTests", dependencies: ["AudiogidCore"]),
         .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"], exclude: ["Fixtures"]),

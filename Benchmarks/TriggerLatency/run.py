@@ -173,12 +173,14 @@ def main():
     parser.add_argument("--binary", default=None)
     parser.add_argument("--trials", type=int, default=40)
     parser.add_argument("--period-ms", type=int, default=10)
+    parser.add_argument("--direct", action="store_true",
+                        help="trigger-latency-player (sources wired straight to the audio engine) instead of the daemon")
     parser.add_argument("--calibrate", action="store_true",
                         help="time `paplay` of the same tone instead of the daemon: checks the recorder, gives a floor to compare with")
     args = parser.parse_args()
     binary = args.binary or next(p for p in [os.path.join(ROOT, ".build/release/audiogid"),
                                               os.path.join(ROOT, ".build/debug/audiogid")] if os.path.exists(p))
-    work = tempfile.mkdtemp(prefix="audiogid-latency-")
+    work = tempfile.mkdtemp(prefix="audiogid-trigger-latency-")
     env = dict(os.environ, HOME=work, PULSE_RUNTIME_PATH=work, PULSE_SERVER=f"unix:{work}/pulse.sock",
                PULSE_SINK="kiosk")
     pulse = subprocess.Popen(
@@ -228,22 +230,28 @@ triggers:
             print(f"paplay spawn → first sound: p50 {percentile(values, 50):.1f} ms  p99 {percentile(values, 99):.1f} ms  (n={len(values)})")
             print("  " + " ".join(f"{v:.1f}" for v in values))
             return
-        daemon = subprocess.Popen([binary, "daemon", "--config", f"{work}/kiosk.yaml"], env=env,
-                                  stderr=open(f"{work}/daemon.log", "w"))
-        for _ in range(200):
-            if os.path.exists(f"{work}/control.sock"):
-                break
-            time.sleep(0.05)
+        if args.direct:
+            player = os.path.join(os.path.dirname(binary), "trigger-latency-player")
+            daemon = subprocess.Popen([player, f"{work}/audio/latency", f"{work}/ttyUSB0", f"{work}/keypad", "pulse"],
+                                      env=env, stderr=open(f"{work}/daemon.log", "w"))
+            binary = player
         else:
-            sys.exit(f"daemon did not start; see {work}/daemon.log")
+            daemon = subprocess.Popen([binary, "daemon", "--config", f"{work}/kiosk.yaml"], env=env,
+                                      stderr=open(f"{work}/daemon.log", "w"))
+            for _ in range(200):
+                if os.path.exists(f"{work}/control.sock"):
+                    break
+                time.sleep(0.05)
+            else:
+                sys.exit(f"daemon did not start; see {work}/daemon.log")
         recorder = Recorder(env)
-        time.sleep(1.0)
+        time.sleep(1.5)
         print(f"binary {binary}, period {args.period_ms} ms, {args.trials} trials per source, threshold -40 dBFS")
 
         # Trigger path alone: write → the player's state change announced on the control socket.
-        control = Control(f"{work}/control.sock")
+        control = None if args.direct else Control(f"{work}/control.sock")
         command = {"serial": [], "keypad": []}
-        for trial in range(args.trials):
+        for trial in range(0 if args.direct else args.trials):
             for source in ("serial", "keypad"):
                 stop = trial % 6 + 1
                 control.idle()
@@ -259,6 +267,8 @@ triggers:
                 os.write(primary, b"STOP\r\n")
                 control.read_reply()
         for source, values in command.items():
+            if not values:
+                continue
             print(f"{source:7s} write → player state change (control socket idle): p50 {percentile(values, 50):5.2f} ms"
                   f"  p90 {percentile(values, 90):5.2f} ms  p99 {percentile(values, 99):5.2f} ms  max {max(values):5.2f} ms  (n={len(values)})")
         time.sleep(0.5)

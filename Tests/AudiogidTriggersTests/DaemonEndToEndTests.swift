@@ -77,6 +77,54 @@ import Testing
         #expect(daemon.stderr.contains("trigger: keypad \(keypad)"))
     }
 
+    @Test func aTokenOnAPseudoTerminalPlaysTheStopIntoALSAsFilePlugin() throws {
+        let port = FakeSerialPort(link: dir + "/ttyUSB0")
+        let wav = dir + "/out.wav"
+        // ALSA_CONFIG_PATH replaces the system's configuration: `capture` records exactly what the daemon writes.
+        try """
+            pcm.capture {
+                @args [ FILE ]
+                @args.FILE { type string }
+                type file
+                slave.pcm { type null }
+                file $FILE
+                format "wav"
+            }
+            """.write(toFile: dir + "/asound.conf", atomically: true, encoding: .utf8)
+        let file = dir + "/kiosk.yaml"
+        try """
+            data: \(CommandTests.packageRoot.path)
+            database: \(dir)/kiosk.sqlite
+            tour: moyo-selo
+            audio: {device: 'capture:FILE="\(wav)"', paced: false, sample_rate: 48000, channels: 2}
+            control: {socket: \(dir)/control.sock}
+            triggers:
+              serial:
+                - port: \(port.link)
+                  match: {"^BTN(\\\\d+)$": "play \\\\1"}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try CommandTests.Run(["daemon", "--config", file], environment: ["ALSA_CONFIG_PATH": dir + "/asound.conf"])
+        defer { daemon.process.interrupt(); _ = daemon.finish() }
+        #expect(try waitFor { $0["state"] == "stop" })
+        usleep(300_000)   // the source opens the port
+
+        port.send("BTN3\r\n")
+        #expect(try waitFor { $0["stop"] == "3" })
+        // The file plugin is not paced: the clip is written out at once and the player falls back to stop.
+        #expect(try waitFor { $0["state"] == "stop" })
+        daemon.process.interrupt()
+        #expect(daemon.finish() == 0)
+        #expect(daemon.stderr.contains("play stop 3 moyo-selo/03-memorial.ru.ogg [serial]"))
+
+        let data = try Data(contentsOf: URL(fileURLWithPath: wav))
+        let start = try #require(data.range(of: Data("data".utf8))).upperBound + 4
+        let samples = data[start...].withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        let seconds = Double(samples.count / 2) / 48000
+        // Stop 3's Russian clip is 9.73 s (22.05 kHz Ogg Vorbis, resampled to 48 kHz): all of it, and sound, not silence.
+        #expect(abs(seconds - 9.73) < 0.15, "\(seconds) s written")
+        #expect((samples.map { abs(Int($0)) }.max() ?? 0) > 3000)
+    }
+
     @Test func gpsTrackPlaysTheBoatsStopsInOrder() throws {
         let gps = dir + "/gps"
         let config = try kiosk(tour: "teplokhodik", triggers: "triggers:\n  gps: {port: \(gps)}\n")
