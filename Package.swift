@@ -76,6 +76,9 @@ let package = Package(
         .executableTarget(name: "audio-play-benchmark", dependencies: [
             "AudiogidAudio", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/AudioPlayBenchmark"),
+        .executableTarget(name: "daemon-benchmark", dependencies: [
+            "AudiogidCore", "AudiogidKiosk", "AudiogidStore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/DaemonBenchmark"),
         .executableTarget(name: "validate-benchmark", dependencies: ["AudiogidCore", "AudiogidManifest"],
                           path: "Benchmarks/ValidateBenchmark"),
         .executableTarget(name: "route-benchmark", dependencies: ["AudiogidRoute"],

@@ -45,6 +45,7 @@ def block(name, value, seconds):
         f.writeframes(frame * int(48000 * seconds))
 block("loud.wav", 0.5, 0.3)
 block("quiet.wav", 0.004, 3.0)
+block("block.wav", 0.5, 15.0)  # for the volume-change timing
 PY
 # The long clip: stereo 44.1 kHz (so every player resamples to the sink's 48 kHz), Ogg Vorbis quality 4.
 sox -n -r 44100 -c 2 -b 16 "$work/long.wav" synth "$seconds" pinknoise vol 0.25 2>/dev/null
@@ -87,6 +88,8 @@ echo "## Press-to-sound latency ($presses presses each, half from idle, half pre
     --presses "$presses" --mpd-socket "$work/mpd.sock" --aplay-presses "$aplay_presses"
 "$bench" latency --device pulse --monitor bench.monitor --loud "$work/loud.wav" --quiet "$work/quiet.wav" \
     --presses "$presses" --aplay-presses 0 --period-ms 10 | head -1
+
+"$bench" volume --device pulse --monitor bench.monitor --clip "$work/block.wav" --changes 20
 
 echo
 echo "## CPU and peak memory playing a $seconds s stereo Ogg Vorbis clip (all three at once, to one sink)"
@@ -143,7 +146,7 @@ engine = timed("engine"); engine50 = timed("engine50"); aplay = timed("aplay")
 mpd = (100 * (float(after) - float(before)) / float(ticks) / (float(end) - float(start)), int(hwm) / 1024)
 print("| player | CPU (% of one core) | peak RSS (MB) |")
 print("|---|---|---|")
-for name, (cpu, rss) in [("audiogid engine (default: 50 ms periods x 4 on a sound server)", engine),
+for name, (cpu, rss) in [("audiogid engine (default: 100 ms periods x 2 on a sound server)", engine),
                          ("audiogid engine forced to 10 ms periods x 4", engine50),
                          ("mpd", mpd), ("aplay (WAV, no decoding)", aplay)]:
     print(f"| {name} | {cpu:.2f} | {rss:.1f} |")

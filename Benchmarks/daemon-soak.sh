@@ -4,11 +4,11 @@
 # through the real audio engine into ALSA's null PCM. Reports throughput, RSS at start and end, and checks
 # that every play the daemon acknowledged is in the play log.
 #
-#   bash Benchmarks/daemon-soak.sh                 # 10,000 commands, 8 clients
-#   bash Benchmarks/daemon-soak.sh 2000 4          # a shorter run
+#   bash Benchmarks/daemon-soak.sh                 # 10,000 commands, 8 clients, spread over 180 s
+#   bash Benchmarks/daemon-soak.sh 2000 4 0        # a quick run, as fast as the clients can go
 set -euo pipefail
 cd "$(dirname "$0")/.."
-commands=${1:-10000}; clients=${2:-8}
+commands=${1:-10000}; clients=${2:-8}; seconds=${3:-180}
 
 work=$(mktemp -d /tmp/audiogid-soak-XXXXXX)
 daemon_pid=""
@@ -36,11 +36,13 @@ ALSA_CONFIG_PATH=$work/asound.conf "$bin" daemon --config "$work/kiosk.yaml" --s
 daemon_pid=$!
 for _ in $(seq 100); do [ -S "$work/control.sock" ] && break; sleep 0.1; done
 
-python3 - "$work/control.sock" "$commands" "$clients" "$daemon_pid" "$work/data/audiogid.sqlite" <<'PY'
+python3 - "$work/control.sock" "$commands" "$clients" "$daemon_pid" "$work/data/audiogid.sqlite" "$seconds" <<'PY'
 import random, socket, sqlite3, sys, threading, time
 from collections import Counter
 
 path, total, clients, pid, db = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+seconds = float(sys.argv[6])
+gap = seconds * clients / total   # mean pause between one client's commands
 
 def rss_kb():
     for line in open(f"/proc/{pid}/status"):
@@ -75,6 +77,7 @@ acked = Counter(); lock = threading.Lock(); errors = []; latencies = []
 def worker(n, seed):
     rnd = random.Random(seed); c = Client(); mine = Counter(); lat = []
     for i in range(n):
+        if gap > 0: time.sleep(rnd.uniform(0, 2 * gap))
         r = rnd.random()
         try:
             if r < 0.45:
@@ -105,10 +108,14 @@ rss_start = rss_kb()
 start = time.time()
 threads = [threading.Thread(target=worker, args=(total // clients, k)) for k in range(clients)]
 for t in threads: t.start()
+samples = []
+while any(t.is_alive() for t in threads):
+    time.sleep(max(1, seconds / 12))
+    samples.append(rss_kb())
 for t in threads: t.join()
 elapsed = time.time() - start
 time.sleep(0.5)
-ok, status = warm.send("status")
+ok, status = Client().send("status")   # a new connection: the warm-up one timed out meanwhile (connection_timeout)
 rss_end = rss_kb()
 con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 rows = con.execute("SELECT COUNT(*) FROM play").fetchone()[0]
@@ -119,6 +126,7 @@ p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 print(f"commands: {total} from {clients} clients in {elapsed:.1f} s ({total / elapsed:.0f}/s); client errors: {len(errors)}")
 print(f"round trip per command: p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms")
 print(f"daemon RSS: {rss_start} kB after warm-up, {rss_end} kB at the end ({rss_end - rss_start:+d} kB)")
+print(f"RSS during the run (kB): {' '.join(map(str, samples))}")
 print(f"acknowledged plays: {acked['plays']}; play log rows: {rows} {outcomes}; still open: {open_rows}")
 state = [l.decode() for l in status if l.startswith((b"state", b"volume"))]
 print(f"daemon answers afterwards: {ok} ({', '.join(state)})")

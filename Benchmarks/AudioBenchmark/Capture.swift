@@ -54,7 +54,7 @@ final class Capture: @unchecked Sendable {
 
     /// When the first sample at or above `threshold` after `pressedAt` reached the sink, in ns after the
     /// press; nil if none within `timeout` seconds.
-    func onset(after pressedAt: UInt64, threshold: Float, timeout: Double = 2) -> UInt64? {
+    func onset(after pressedAt: UInt64, threshold: Float, below: Bool = false, timeout: Double = 2) -> UInt64? {
         let deadline = nowNanoseconds() + UInt64(timeout * 1e9)
         var start: Int?
         var scanned = 0
@@ -69,7 +69,7 @@ final class Capture: @unchecked Sendable {
             }
             if let s = start {
                 while scanned < left.count {
-                    if abs(left[scanned]) >= threshold {
+                    if below ? abs(left[scanned]) < threshold : abs(left[scanned]) >= threshold {
                         let at = scanned
                         let a = arrivals.first(where: { $0.frames > at })!
                         lock.unlock()

@@ -2,6 +2,7 @@
 // the CPU/RSS subject is the separate, Foundation-free `audio-play-benchmark`):
 //   audio-benchmark latency --device pulse --monitor SINK.monitor --loud A.wav --quiet B.wav
 //                           [--presses 120] [--mpd-socket PATH] [--aplay-presses 30]
+//   audio-benchmark recovery --device pulse --clip X.wav   print events while the server is killed and restarted
 // Press-to-sound latency: from the command entering the player to the clip's first sample at the sink
 // (parec-timestamped), over presses from idle and presses that preempt a playing clip.
 import AudiogidAudio
@@ -89,7 +90,28 @@ case "latency":
         }
         await engine.shutdown()
     }
-    print(report("audiogid engine (\(option("--period-ms").map { "\($0) ms periods" } ?? "default: 50 ms periods on a sound server"))", engineResult))
+    print(report("audiogid engine (\(option("--period-ms").map { "\($0) ms periods" } ?? "default: 100 ms periods x 2 on a sound server"))", engineResult))
+
+    // The engine's own part without a sound server's round trips: ALSA's `null` PCM (no IPC; drop, prepare
+    // and write are plain library calls, as on a sound card), command entering the engine to first write returned.
+    if option("--period-ms") == nil {
+        let engine = AudioEngine(config: AudioOutputConfig(device: "null", paced: false), logger: logger)
+        engine.start()
+        let unity = LoudnessInfo(integratedLUFS: -18, truePeakDBTP: -100)
+        var own: [Double] = []
+        var last: Double?
+        for i in 0 ..< presses {
+            engine.play(loud, loudness: unity, token: UInt64(i + 1))
+            var waited = 0
+            while engine.status.lastStartLatency == last && waited < 1000 { sleepMilliseconds(1); waited += 1 }
+            last = engine.status.lastStartLatency
+            if let l = last { own.append(l * 1000) }
+            sleepMilliseconds(Double.random(in: 5 ... 20))
+        }
+        await engine.shutdown()
+        print(String(format: "audiogid engine's own part on ALSA's null PCM: n=%d p50=%.3f ms p99=%.3f ms", own.count,
+                     percentile(own, 50), percentile(own, 99)))
+    }
 
     if let socketPath = option("--mpd-socket") {
         var mpdResult = Result()
@@ -164,6 +186,54 @@ case "latency":
     }
     print(String(format: "parec delivered every %.1f ms (the timing resolution)", capture.medianChunkMilliseconds()))
     capture.stop()
+
+case "volume":
+    // Volume change to the level heard at the sink: a long block at 0.5, volume 100 -> 50 (0.125 amplitude)
+    // and back, timed like a press. Without rewriting the queue this would take a whole buffer.
+    let monitor = option("--monitor", "bench.monitor")!
+    let clip = URL(fileURLWithPath: option("--clip")!)
+    let changes = Int(option("--changes", "20")!)!
+    let capture = try Capture(monitor: monitor)
+    let engine = AudioEngine(config: AudioOutputConfig(device: device), logger: logger)
+    engine.start()
+    engine.play(clip, loudness: LoudnessInfo(integratedLUFS: -18, truePeakDBTP: -100), token: 1)
+    sleepMilliseconds(2500)
+    var delays: [Double] = []
+    for i in 0 ..< changes {
+        let down = i % 2 == 0
+        let t = nowNanoseconds()
+        engine.setVolume(down ? 50 : 100)
+        // Down: the level falls under 0.2 (from 0.5); up: it rises over 0.2 again.
+        if let d = capture.onset(after: t, threshold: 0.2, below: down) { delays.append(Double(d) / 1e6) }
+        sleepMilliseconds(Double.random(in: 150 ... 300))
+    }
+    await engine.shutdown()
+    capture.stop()
+    print(String(format: "volume change heard after: n=%d p50=%.1f ms p99=%.1f ms", delays.count,
+                 percentile(delays, 50), percentile(delays, 99)))
+
+case "recovery":
+    // Plays a clip and prints every event with its time, for Benchmarks/audio-recovery.sh, which kills and
+    // restarts the sound server under it (a USB card pulled and plugged back).
+    let clip = URL(fileURLWithPath: option("--clip")!)
+    let limit = Double(option("--seconds", "30")!)!
+    let engine = AudioEngine(config: AudioOutputConfig(device: device), logger: logger)
+    let started = nowNanoseconds()
+    func stamp() -> String { String(format: "%6.2f s", Double(nowNanoseconds() - started) / 1e9) }
+    engine.start()
+    engine.play(clip, loudness: LoudnessInfo(integratedLUFS: -18, truePeakDBTP: -100), token: 1)
+    let watchdog = Task {
+        try await Task.sleep(for: .seconds(limit))
+        print("\(stamp()) gave up waiting"); exit(1)
+    }
+    for await event in engine.events {
+        print("\(stamp()) \(event)  [device open: \(engine.status.deviceOpen), position \(String(format: "%.2f", engine.status.position)) s]")
+        fflush(nil) // nil: every stream (naming stdout is not concurrency-safe in Swift 6)
+        if case .finished = event { break }
+        if case .failed = event { break }
+    }
+    watchdog.cancel()
+    await engine.shutdown()
 
 default:
     print("usage: audio-benchmark latency --monitor SINK.monitor --loud A.wav --quiet B.wav ...")

@@ -16,9 +16,11 @@ public struct AudioOutputConfig: Sendable, Equatable {
     /// Frames in the whole ALSA buffer: what a hiccup can eat before an underrun. Four periods by default.
     public var bufferFrames: Int
     /// Period used instead when the PCM turns out to be a sound server's plugin (`pulse`, `pipewire`, or
-    /// `default` routed to one), with a buffer of four of them. There every wake-up is a round trip to the
+    /// `default` routed to one), with a buffer of two of them. There every wake-up is a round trip to the
     /// server, and since a press drops the queue rather than waiting behind it, longer periods cost no press
-    /// latency (measured: Benchmarks/audio-benchmark.sh). 50 ms by default; nil keeps `periodFrames`.
+    /// latency (measured: Benchmarks/audio-benchmark.sh); the device still starts after `periodFrames`.
+    /// The price: a volume change is heard after what is queued (up to two periods), since dropping a
+    /// server's queue would leave an audible gap. 100 ms by default; nil keeps `periodFrames`.
     public var serverPeriodFrames: Int?
     /// Close the device when nothing plays (battery boxes), at the cost of a device wake-up on the next press.
     public var closeWhenIdle: Bool
@@ -44,7 +46,7 @@ public struct AudioOutputConfig: Sendable, Equatable {
     public var prerollMilliseconds: Double
 
     public init(device: String = "default", sampleRate: Int = 48000, channels: Int = 2,
-                periodFrames: Int? = nil, bufferFrames: Int? = nil, serverPeriodMilliseconds: Double? = 50,
+                periodFrames: Int? = nil, bufferFrames: Int? = nil, serverPeriodMilliseconds: Double? = 100,
                 closeWhenIdle: Bool = false,
                 targetLUFS: Double = -18, truePeakLimitDBTP: Double = -1, maxBoostDB: Double = 20,
                 maxVolume: Int = 100, initialVolume: Int = 100, fadeMilliseconds: Double = 6,

@@ -11,6 +11,8 @@ final class PCMDevice {
     let channels: Int
     let periodFrames: Int
     let bufferFrames: Int
+    /// The device starts once this many frames are written; the first write after a press is this long.
+    let startFrames: Int
     private let handle: OpaquePointer
 
     /// Silences alsa-lib's own stderr messages once per process; the engine logs device trouble itself.
@@ -35,7 +37,7 @@ final class PCMDevice {
         var buffer = snd_pcm_uframes_t(config.bufferFrames)
         if let server = config.serverPeriodFrames, snd_pcm_type(pcm) == SND_PCM_TYPE_IOPLUG, server > config.periodFrames {
             period = snd_pcm_uframes_t(server)
-            buffer = max(buffer, 4 * period)
+            buffer = max(buffer, 2 * period)
         }
         var dir: Int32 = 0
         err = snd_pcm_hw_params_any(pcm, hw)
@@ -66,7 +68,10 @@ final class PCMDevice {
         snd_pcm_sw_params_malloc(&sw)
         defer { snd_pcm_sw_params_free(sw) }
         err = snd_pcm_sw_params_current(pcm, sw)
-        if err >= 0 { err = snd_pcm_sw_params_set_start_threshold(pcm, sw, period) }
+        // Start as soon as a configured (short) period is in, even when a sound server got longer periods: the
+        // first write after a press is that short, so it goes out at once.
+        startFrames = min(Int(period), config.periodFrames)
+        if err >= 0 { err = snd_pcm_sw_params_set_start_threshold(pcm, sw, snd_pcm_uframes_t(startFrames)) }
         // Wake when two periods' worth is left to play: a full refill per wake-up instead of one per period,
         // with two periods of margin against an underrun. (A press does not wait for this: it drops the queue.)
         let wake = max(period, buffer > 2 * period ? buffer - 2 * period : period)
@@ -111,6 +116,33 @@ final class PCMDevice {
     /// Writes interleaved frames; returns frames written or a negative errno (-EAGAIN when full).
     func write(_ samples: UnsafePointer<Int16>, frames: Int) -> Int {
         Int(snd_pcm_writei(handle, samples, snd_pcm_uframes_t(frames)))
+    }
+
+    /// Whether queued frames can be taken back while the device keeps running (a sound card, dmix, ALSA's
+    /// own plugins). A sound server's plugin (PulseAudio, PipeWire) accepts `snd_pcm_rewind` but has already
+    /// sent the frames to the server, so there it is not trusted.
+    var rewinds: Bool { rewindWorks && snd_pcm_type(handle) != SND_PCM_TYPE_IOPLUG }
+    /// Cleared the first time a rewind turns out to change nothing (a sound server behind a `plug`).
+    private var rewindWorks = true
+
+    /// Takes back what is queued beyond a small margin ahead of the hardware pointer (frames the card may
+    /// already have fetched), without stopping the device: the next write continues seamlessly from there.
+    /// Returns the frames taken back (0 when it cannot).
+    func rewindQueued(margin: Int) -> Int {
+        let rewindable = Int(snd_pcm_rewindable(handle))
+        guard rewindable > margin else { return 0 }
+        let before = delay()
+        let rewound = Int(snd_pcm_rewind(handle, snd_pcm_uframes_t(rewindable - margin)))
+        guard rewound > 0 else { return 0 }
+        // A plugin may move its pointer back while the frames already went on (to a server): the queue did
+        // not shrink. Undo the rewind and never trust this device's rewind again.
+        let after = delay()
+        if before > 0, after > before - rewound / 2 {
+            snd_pcm_forward(handle, snd_pcm_uframes_t(rewound))
+            rewindWorks = false
+            return 0
+        }
+        return rewound
     }
 
     /// Throws away what is queued and makes the device ready to start again with the next write.

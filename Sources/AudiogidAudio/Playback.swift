@@ -23,6 +23,10 @@ final class Playback: @unchecked Sendable {
     private var ramp: FadeRamp
 
     private var voice: Voice?
+    /// Queued frames dropped for a volume change, to be written again before anything new.
+    private var replay: [Float] = []
+    private var replayPosition = 0
+    private var volumeChanged = false
     /// A cut clip's last few milliseconds, already faded out, mixed into the next frames written.
     private var tail: [Float] = []
     private var tailPosition = 0
@@ -81,11 +85,16 @@ final class Playback: @unchecked Sendable {
                 settle()
                 // Sleep until the device has room (or a command comes). A plugin such as PulseAudio's wakes its
                 // poll fd more often than it has room; those wake-ups are ignored here without touching the device.
+                var spurious = 0
                 while let device = self.device {
                     var fds = device.pollDescriptors()
-                    let command = inbox.wait(also: &fds, timeoutMilliseconds: Int32(max(20, 2 * bufferMilliseconds)))
+                    let command = inbox.wait(also: &fds, timeoutMilliseconds: pacedWaitMilliseconds())
                     if command || fds.isEmpty { break }
                     let revents = device.pollEvents(&fds)
+                    // Only a running device's extra wake-ups are ignored, and only so many in a row: a plugin
+                    // whose server died keeps its fd readable and reports nothing (the feed then finds out).
+                    spurious += 1
+                    guard device.isRunning, spurious < 64 else { break }
                     if revents == 0 && fds.contains(where: { $0.revents != 0 }) { continue }
                     break
                 }
@@ -95,7 +104,7 @@ final class Playback: @unchecked Sendable {
             } else {
                 settle()
                 var none: [pollfd] = []
-                inbox.wait(also: &none, timeoutMilliseconds: -1)
+                inbox.wait(also: &none, timeoutMilliseconds: millisecondsUntilIdleClose())
             }
         }
         finishShutdown()
@@ -131,12 +140,33 @@ final class Playback: @unchecked Sendable {
         case let .volume(percent):
             volumePercent = min(max(percent, 0), 100)
             targetGain = Volume.amplitude(percent: volumePercent, cap: config.maxVolume)
+            // Applied at the next feed, after every command of this batch: a press in the same batch has
+            // dropped the queue already, and then there is nothing to write again.
+            volumeChanged = true
         case .shutdown:
             shuttingDown = true
         }
     }
 
     private enum CutReason { case interrupted }
+
+    /// A volume change is heard at once, not after the queued buffer (up to 400 ms on a sound server): the queue
+    /// is dropped and written again from the engine's copy of it, gliding to the new volume.
+    private func requeueAtNewVolume() {
+        // Only where the queue can be taken back seamlessly: dropping a sound server's queue leaves a gap.
+        guard config.paced, let device, device.isRunning, device.rewinds, masterGain != targetGain,
+              replayPosition >= replay.count else { return }
+        let unheard = takeBackQueued(device)
+        guard unheard > 0 else { return }
+        let historyFrames = history.count / channels
+        let first = historyEnd
+        replay = [Float](repeating: 0, count: unheard * channels)
+        for f in 0 ..< unheard {
+            let h = ((first + f) % historyFrames) * channels
+            for c in 0 ..< channels { replay[f * channels + c] = history[h + c] }
+        }
+        replayPosition = 0
+    }
 
     /// Ends the current clip: drops what the device has queued and fades out from the frame the listener
     /// is hearing now. Emits `.interrupted` for the clip. With no clip playing it still drops the queue
@@ -157,15 +187,7 @@ final class Playback: @unchecked Sendable {
     private func flushQueue(continuing voice: Voice?) -> (unheard: Int, fromHistory: Int) {
         var unheard = 0
         if config.paced, let device, device.isRunning {
-            // Whichever says more is queued: a PulseAudio stream that has not reported its timing yet (right
-            // after opening) answers delay 0 with a full buffer, and the press would wait behind it.
-            let room = device.available()
-            let queued = max(device.delay(), room >= 0 ? device.bufferFrames - room : 0)
-            if queued > 0 {
-                unheard = min(queued, historyFilled)
-                device.discardQueued()
-                written -= Int64(queued)
-            }
+            unheard = takeBackQueued(device)
         }
         let fade = ramp.frames
         let fromHistory = min(unheard, fade)
@@ -175,7 +197,7 @@ final class Playback: @unchecked Sendable {
         // was shorter than the fade, fresh frames of the clip itself.
         if fromHistory > 0 {
             let historyFrames = history.count / channels
-            let first = (historyEnd - unheard + historyFrames) % historyFrames
+            let first = historyEnd
             for f in 0 ..< fromHistory {
                 let h = ((first + f) % historyFrames) * channels
                 for c in 0 ..< channels { newTail[f * channels + c] = history[h + c] }
@@ -194,6 +216,39 @@ final class Playback: @unchecked Sendable {
         tail = newTail
         tailPosition = 0
         return (unheard, fromHistory)
+    }
+
+    /// Takes back what the device has queued and not played, and returns how much of it the engine's copy
+    /// holds (what a fade-out can continue from). A device that can rewind keeps running and the next write
+    /// follows on without a gap; otherwise the queue is dropped (a sound server then plays a gap of a
+    /// millisecond or so before the next write).
+    private func takeBackQueued(_ device: PCMDevice) -> Int {
+        // Whichever says more is queued: a PulseAudio stream that has not reported its timing yet (right
+        // after opening) answers delay 0 with a full buffer, and the press would wait behind it.
+        let room = device.available()
+        let queued = max(device.delay(), room >= 0 ? device.bufferFrames - room : 0)
+        guard queued > 0 else { return 0 }
+        if device.rewinds {
+            let rewound = device.rewindQueued(margin: max(64, rate / 500))
+            if rewound > 0 {
+                written -= Int64(rewound)
+                return forgetHistory(rewound)
+            }
+        }
+        device.discardQueued()
+        written -= Int64(queued)
+        return forgetHistory(queued)
+    }
+
+    /// Steps the engine's copy back over `frames` that will not be played, so it holds only what the device
+    /// still has or played. The frames stay readable right after `historyEnd` until the next write; returns
+    /// how many of them it had.
+    private func forgetHistory(_ frames: Int) -> Int {
+        let taken = min(frames, historyFilled)
+        let historyFrames = history.count / channels
+        historyEnd = (historyEnd - taken + historyFrames) % historyFrames
+        historyFilled -= taken
+        return taken
     }
 
     /// Cuts `voice` (see `flushQueue`) and returns the clip position (output frames) the listener had reached.
@@ -240,6 +295,10 @@ final class Playback: @unchecked Sendable {
 
     /// Fills the paced device up to its buffer: the clip, a fading tail, or silence.
     private func feedPaced(_ device: PCMDevice) {
+        if volumeChanged {
+            volumeChanged = false
+            requeueAtNewVolume()
+        }
         while self.device === device {
             let room = device.available()
             if room < 0 {
@@ -247,14 +306,26 @@ final class Playback: @unchecked Sendable {
                 continue
             }
             roomAfterFeed = room
-            if room < period { return }
-            // One period right after a press (its first sound goes out at once), otherwise all the room there is
-            // in whole periods: fewer, larger writes cost less CPU than many small ones.
+            if room < (device.isRunning ? period : device.startFrames) { return }
+            // A short block right after a press (its first sound goes out at once), otherwise all the room there
+            // is: fewer, larger writes cost less CPU than many small ones.
             let starting = voice.map { !$0.started } ?? false
-            let frames = starting || !device.isRunning ? period : room - room % period
+            let frames = starting || !device.isRunning ? device.startFrames : room
             writeBlock(device, frames: min(frames, mix.count / channels), pad: true)
         }
     }
+
+    /// How long the paced loop may sleep: until the device wants more, or, once a clip's last frame is queued,
+    /// until it has played, so `.finished` is not late by a whole buffer.
+    private func pacedWaitMilliseconds() -> Int32 {
+        if let voice, let endsAt = voice.endsAt {
+            let left = endsAt - (written - Int64(lastQueued))
+            return Int32(max(1, min(Int64(2 * bufferMilliseconds), left * 1000 / Int64(rate) + 1)))
+        }
+        return Int32(max(20, 2 * bufferMilliseconds))
+    }
+
+    private var lastQueued = 0
 
     /// Room the device had after the last feed; what it holds queued is the rest of its buffer.
     private var roomAfterFeed = 0
@@ -268,21 +339,34 @@ final class Playback: @unchecked Sendable {
     /// device needs; otherwise only the frames that carry sound.
     private func writeBlock(_ device: PCMDevice, frames: Int, pad: Bool) {
         let samples = frames * channels
-        for i in 0 ..< samples { mix[i] = 0 }
+        mix.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: samples) }
         var soundFrames = 0
         var startedNow: Voice?
-        if let voice, !voice.paused, !voice.ended {
+        // Frames dropped for a volume change go out again first; the clip continues after them.
+        var replayed = 0
+        if replayPosition < replay.count {
+            replayed = min(frames, (replay.count - replayPosition) / channels)
+            let start = replayPosition
+            mix.withUnsafeMutableBufferPointer { m in replay.withUnsafeBufferPointer { r in
+                m.baseAddress!.update(from: r.baseAddress! + start, count: replayed * channels)
+            } }
+            replayPosition += replayed * channels
+            if replayPosition >= replay.count { replay = []; replayPosition = 0 }
+            soundFrames = replayed
+        }
+        if let voice, !voice.paused, !voice.ended, replayed < frames {
             do {
+                let offset = replayed * channels
                 let got = try mix.withUnsafeMutableBufferPointer { (b) throws(AudioError) -> Int in
-                    try voice.render(into: b.baseAddress!, frames: frames, channels: channels)
+                    try voice.render(into: b.baseAddress! + offset, frames: frames - replayed, channels: channels)
                 }
-                soundFrames = got
+                soundFrames = replayed + got
                 if got > 0 && !voice.started {
                     voice.started = true
                     startedNow = voice
                 }
                 voice.writtenSinceStart += Int64(got)
-                if voice.ended { voice.endsAt = written + Int64(got) }
+                if voice.ended { voice.endsAt = written + Int64(replayed + got) }
             } catch {
                 logger.error("clip failed while playing", metadata: ["clip": "\(voice.stream.url.path)",
                                                                     "error": "\(error.message)"])
@@ -292,7 +376,10 @@ final class Playback: @unchecked Sendable {
         }
         if tailPosition < tail.count {
             let n = min(samples, tail.count - tailPosition)
-            for i in 0 ..< n { mix[i] += tail[tailPosition + i] }
+            let start = tailPosition
+            mix.withUnsafeMutableBufferPointer { m in tail.withUnsafeBufferPointer { t in
+                for i in 0 ..< n { m[i] += t[start + i] }
+            } }
             tailPosition += n
             soundFrames = max(soundFrames, n / channels)
             if tailPosition >= tail.count { tail.removeAll(); tailPosition = 0 }
@@ -302,11 +389,17 @@ final class Playback: @unchecked Sendable {
         remember(frames: count)
         // Master volume glides to its target over one block, so a volume step does not click.
         let from = masterGain, to = targetGain
-        for f in 0 ..< count {
-            let g = from == to ? to : from + (to - from) * Float(f + 1) / Float(count)
-            for c in 0 ..< channels {
-                let v = mix[f * channels + c] * g * 32767
-                pcm[f * channels + c] = Int16(max(-32768, min(32767, v.rounded())))
+        let ch = channels
+        // Through raw pointers: per-sample access to the class's arrays costs bounds and exclusivity checks.
+        mix.withUnsafeBufferPointer { m in
+            pcm.withUnsafeMutableBufferPointer { out in
+                for f in 0 ..< count {
+                    let g = (from == to ? to : from + (to - from) * Float(f + 1) / Float(count)) * 32767
+                    for c in 0 ..< ch {
+                        let v = max(-32768, min(32767, m[f * ch + c] * g))
+                        out[f * ch + c] = Int16(truncatingIfNeeded: lrintf(v))
+                    }
+                }
             }
         }
         masterGain = to
@@ -358,6 +451,7 @@ final class Playback: @unchecked Sendable {
             // and spares a plugin round trip (PulseAudio's) every period.
             queued = voice?.endsAt != nil ? max(0, device.delay()) : max(0, device.bufferFrames - roomAfterFeed)
         }
+        lastQueued = queued
         let played = written - Int64(queued)
         if let voice, let endsAt = voice.endsAt, played >= endsAt || device == nil && !config.paced {
             self.voice = nil
@@ -369,13 +463,24 @@ final class Playback: @unchecked Sendable {
         } else {
             idleSince = nil
         }
-        if config.closeWhenIdle, let idleSince, let device, now - idleSince > 500_000_000 {
+        if config.closeWhenIdle, let idleSince, let device, now - idleSince >= Self.idleCloseNanoseconds {
             if config.paced { device.drain() }
             self.device = nil
             logger.debug("audio device closed while idle", metadata: ["device": "\(config.device)"])
         }
         publishStatus(queued: queued)
     }
+
+    /// How long an idle, unpaced loop may sleep: until the idle device is due to close, or for ever.
+    private func millisecondsUntilIdleClose() -> Int32 {
+        guard config.closeWhenIdle, device != nil, let idleSince else { return -1 }
+        let due = idleSince + Self.idleCloseNanoseconds
+        let now = monotonicNanoseconds()
+        return due > now ? Int32((due - now) / 1_000_000 + 1) : 0
+    }
+
+    /// Idle time before `closeWhenIdle` closes the device: presses in quick succession keep it open.
+    private static let idleCloseNanoseconds: UInt64 = 500_000_000
 
     private func publishStatus(queued: Int) {
         var position = 0.0
@@ -475,6 +580,8 @@ final class Playback: @unchecked Sendable {
         if let voice { voice.restartFadeIn(); voice.writtenSinceStart = 0 }
         tail.removeAll()
         tailPosition = 0
+        replay = []
+        replayPosition = 0
         historyFilled = 0
         shared.emit(.deviceLost(message: message))
     }

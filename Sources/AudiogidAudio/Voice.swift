@@ -36,15 +36,17 @@ final class Voice {
         let endKnown = stream.isDrained
         let remainingBefore = stream.availableFrames
         let got = try stream.read(into: mix, frames: frames)
+        // Fades touch only the first and last few milliseconds; everything between is one multiply.
+        let fadeEnd = endKnown ? max(0, remainingBefore - ramp.frames) : Int.max
         for f in 0 ..< got {
             var g = gain
             if fadeInPosition < ramp.frames {
                 g *= ramp.up(fadeInPosition)
                 fadeInPosition += 1
             }
-            if endKnown {
+            if f >= fadeEnd {
                 let left = remainingBefore - f - 1 // frames that follow this one
-                if left < ramp.frames { g *= ramp.up(left) }
+                g *= ramp.up(left)
             }
             if g != 1 { for c in 0 ..< channels { mix[f * channels + c] *= g } }
         }

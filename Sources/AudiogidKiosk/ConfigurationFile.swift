@@ -17,7 +17,7 @@ struct ConfigurationFile {
     static let audioKeys = ["device", "sample_rate", "channels", "period_ms", "periods", "fade_ms", "loudness_target",
                              "paced", "close_when_idle"]
     static let promptKeys = ["after_minutes", "clip"]
-    static let controlKeys = ["socket", "tcp", "passwords", "default_permissions", "max_clients"]
+    static let controlKeys = ["socket", "tcp", "passwords", "default_permissions", "max_clients", "connection_timeout"]
     static let tcpKeys = ["port", "address"]
     static let passwordKeys = ["password", "permissions"]
     static let logKeys = ["verbose"]
@@ -78,6 +78,9 @@ struct ConfigurationFile {
             var settings = c.control
             if let node = control["socket"], let path = string(node, "control.socket") { settings.socketPath = path }
             if let node = control["max_clients"], let count = int(node, "control.max_clients", 1...1000) { settings.maxClients = count }
+            if let node = control["connection_timeout"], let seconds = number(node, "control.connection_timeout", 1...86400) {
+                settings.connectionTimeout = seconds
+            }
             if let node = control["tcp"], let tcp = self.fields(node, allowed: Self.tcpKeys, path: "control.tcp") {
                 if let node = tcp["port"], let port = int(node, "control.tcp.port", 0...65535) { settings.tcpPort = port }
                 else if tcp["port"] == nil { problem(node, "control.tcp", "needs a 'port' (MPD's is 6600)") }

@@ -70,6 +70,15 @@ public final class Daemon: @unchecked Sendable {
             throw KioskSetupError("no tours/ folder in the data folder \(configuration.dataDirectory); give --data DIR or a kiosk.yaml with 'data:'")
         }
 
+        // A missing prompt clip would only show up minutes after start, as a failed play: refuse it now.
+        for (language, path) in configuration.player.idlePrompt?.clips ?? [:] {
+            let url = URL(fileURLWithPath: configuration.audioDirectory).appendingPathComponent(path)
+            guard !path.contains(".."), FileManager.default.isReadableFile(atPath: url.path) else {
+                let key = language == "*" ? "idle_prompt.clip" : "idle_prompt.clip.\(language)"
+                throw KioskSetupError("\(configuration.file ?? "configuration"): \(key): \(path) is not a readable clip under \(configuration.audioDirectory)")
+            }
+        }
+
         // The store may be unwritable (read-only SD card, full disk): play on without a log.
         var store: KioskStore?
         do {
@@ -116,6 +125,10 @@ public final class Daemon: @unchecked Sendable {
                 return (fresh, tour)
             })
 
+        let control = configuration.control
+        if control.tcpPort != nil, !["127.0.0.1", "localhost"].contains(control.tcpAddress), control.defaultPermissions.contains(.admin) {
+            logger.warning("control.tcp listens on \(control.tcpAddress) and gives every client admin rights: set passwords")
+        }
         server = ControlServer(kiosk: kiosk, settings: configuration.control, logger: logger)
         try server.start()
         kiosk.start()
@@ -171,6 +184,7 @@ public final class Daemon: @unchecked Sendable {
         watchdog?.cancel()
         server.stop()
         await kiosk.shutdown()
+        do { try store?.close() } catch { logger.error("database not closed cleanly (the WAL keeps every write): \(error)") }
         logger.notice("stopped")
     }
 }

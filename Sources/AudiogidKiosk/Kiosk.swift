@@ -138,7 +138,15 @@ public final class Kiosk: @unchecked Sendable {
 
     /// Runs one command from any source. Returns after its effects are carried out and logged.
     public func perform(_ command: Command, source: PressSource) -> Result<Void, KioskRefusal> {
-        lock.withLock {
+        // Loading a tour may index (and measure) its clips: seconds on a Pi. Done before taking the lock, so
+        // presses, status and the systemd watchdog are not held up meanwhile.
+        let loaded: Loaded?
+        switch command {
+        case .tour(let id): loaded = .tour(Result { try loadTour(id) })
+        case .reload: loaded = .all(Result { try reloadAll(lock.withLock { installed.tour.id }) })
+        default: loaded = nil
+        }
+        return lock.withLock {
             let now = clock()
             let decision = player.handle(command, source: source, at: now)
             if let refusal = decision.refusal {
@@ -146,8 +154,14 @@ public final class Kiosk: @unchecked Sendable {
                 return .failure(KioskRefusal(refusal))
             }
             logger.debug("\(command) from \(source.rawValue)")
-            return apply(decision.effects, at: now)
+            return apply(decision.effects, at: now, loaded: loaded)
         }
+    }
+
+    /// A tour (or configuration and tour) read ahead of the lock for `tour` and `reload`.
+    private enum Loaded {
+        case tour(Result<InstalledTour, any Error>)
+        case all(Result<(KioskConfiguration, InstalledTour), any Error>)
     }
 
     /// The entry point for trigger sources: an `audiogid ctl`-style line (`play 3` = stop number 3,
@@ -244,7 +258,7 @@ public final class Kiosk: @unchecked Sendable {
 
     // MARK: - Carrying out decisions (caller holds the lock)
 
-    private func apply(_ effects: [PlayerEffect], at now: Moment) -> Result<Void, KioskRefusal> {
+    private func apply(_ effects: [PlayerEffect], at now: Moment, loaded: Loaded? = nil) -> Result<Void, KioskRefusal> {
         var changed: Set<MPDSubsystem> = []
         var result: Result<Void, KioskRefusal> = .success(())
         for effect in effects {
@@ -280,7 +294,8 @@ public final class Kiosk: @unchecked Sendable {
                 changed.insert(.player)
             case .loadTour(let id):
                 do {
-                    let tour = try loadTour(id)
+                    let tour: InstalledTour
+                    if case .tour(let ready) = loaded { tour = try ready.get() } else { tour = try loadTour(id) }
                     result = adopt(tour, configuration: nil, at: now, changed: &changed)
                     logger.notice("tour \(id) loaded")
                 } catch {
@@ -289,7 +304,10 @@ public final class Kiosk: @unchecked Sendable {
                 }
             case .reload:
                 do {
-                    let (newConfiguration, tour) = try reloadAll(installed.tour.id)
+                    let (newConfiguration, tour): (KioskConfiguration, InstalledTour)
+                    if case .all(let ready) = loaded { (newConfiguration, tour) = try ready.get() } else {
+                        (newConfiguration, tour) = try reloadAll(installed.tour.id)
+                    }
                     result = adopt(tour, configuration: newConfiguration, at: now, changed: &changed)
                     logger.notice("reloaded \(newConfiguration.file ?? "configuration") and tour \(tour.tour.id)")
                 } catch {
@@ -310,6 +328,10 @@ public final class Kiosk: @unchecked Sendable {
         var effects = player.replaceTour(tour.tour, order: tour.order, at: now)
         speaker.prepare(tour.clipURLs(language: player.language))
         if let newConfiguration {
+            if newConfiguration.audio != configuration.audio || newConfiguration.control != configuration.control
+                || newConfiguration.databasePath != configuration.databasePath {
+                logger.warning("audio, control and database settings take effect at the next restart; the rest is reloaded")
+            }
             configuration = newConfiguration
             effects += player.updateSettings(newConfiguration.player)
         }

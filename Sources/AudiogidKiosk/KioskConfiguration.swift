@@ -99,6 +99,9 @@ public struct ControlSettings: Sendable, Equatable {
     /// mode (0660) and always has every permission.
     public var defaultPermissions: Set<ControlPermission>
     public var maxClients: Int
+    /// A client that sends nothing for this long (outside `idle`) is disconnected, as MPD's `connection_timeout`,
+    /// so forgotten connections cannot use up `maxClients`.
+    public var connectionTimeout: Double
 
     /// Where the socket is when no config says: systemd's RuntimeDirectory for root (and the unit),
     /// else the user's runtime folder, so `audiogid daemon` and `audiogid ctl` meet without flags.
@@ -111,12 +114,14 @@ public struct ControlSettings: Sendable, Equatable {
     }
 
     public init(socketPath: String = ControlSettings.defaultSocketPath, tcpPort: Int? = nil, tcpAddress: String = "127.0.0.1",
-                passwords: [ControlPassword] = [], defaultPermissions: Set<ControlPermission>? = nil, maxClients: Int = 32) {
+                passwords: [ControlPassword] = [], defaultPermissions: Set<ControlPermission>? = nil, maxClients: Int = 32,
+                connectionTimeout: Double = 60) {
         self.socketPath = socketPath
         self.tcpPort = tcpPort
         self.tcpAddress = tcpAddress
         self.passwords = passwords
         self.defaultPermissions = defaultPermissions ?? (passwords.isEmpty ? Set(ControlPermission.allCases) : [.read])
         self.maxClients = maxClients
+        self.connectionTimeout = connectionTimeout
     }
 }

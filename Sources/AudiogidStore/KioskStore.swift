@@ -95,3 +95,11 @@ extension KioskStore {
         try queue.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
     }
 }
+
+extension KioskStore {
+    /// Closes the connection (checkpointing the WAL into the database file), as at a clean shutdown.
+    /// Later calls fail with an error rather than reopening.
+    public func close() throws {
+        try queue.close()
+    }
+}

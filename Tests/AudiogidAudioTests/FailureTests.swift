@@ -66,6 +66,31 @@ import Testing
         #expect(try Recording(output).frames == 9600)
     }
 
+    @Test func closeWhenIdleReleasesTheDeviceAndReopensItForTheNextPress() async throws {
+        let scratch = try Scratch()
+        let first = scratch.url("first.wav")
+        let second = scratch.url("second.wav")
+        try writeSine(first, seconds: 0.1, rate: 48000, channels: 1)
+        try writeSine(second, seconds: 0.3, rate: 48000, channels: 1)
+        let output = scratch.url("out.wav")
+        let engine = captureEngine(output) { $0.closeWhenIdle = true }
+        let log = EventLog(engine)
+        engine.start()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!engine.status.deviceOpen) // nothing to play: not even opened
+        engine.play(first, loudness: nil, token: 1)
+        try await log.wait { $0 == .finished(token: 1, secondsHeard: 0.1) }
+        let deadline = Date().addingTimeInterval(10)
+        while engine.status.deviceOpen && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!engine.status.deviceOpen)
+        engine.play(second, loudness: nil, token: 2)
+        try await log.wait { $0 == .finished(token: 2, secondsHeard: 0.3) }
+        await engine.shutdown()
+        // The file plugin starts a new file when the device is opened again: it holds the second clip.
+        #expect(try Recording(output).frames == 14400)
+        #expect(!log.events.contains { if case .deviceLost = $0 { true } else { false } })
+    }
+
     @Test func shutdownWithoutStartReturns() async {
         let engine = AudioEngine(config: AudioOutputConfig(device: "null", paced: false), logger: quietLogger())
         await engine.shutdown()

@@ -58,6 +58,32 @@ import Testing
         #expect(gain != 0)
     }
 
+    @Test func ctrlCFadesOutAndExitsAsInterrupted() throws {
+        let scratch = try Scratch()
+        let pipe = try PipeCapture(scratch)
+        _ = ALSAFixture.configured
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["play", "moyo-selo", "1", "--device", pipe.device, "--unpaced"]
+        process.currentDirectoryURL = Self.packageRoot
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try pipe.read(frames: 9600) // 0.2 s of a 12 s clip has come out: it is playing
+        kill(process.processIdentifier, SIGINT)
+        pipe.drainInBackground()
+        let said = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let rec = pipe.finish()
+
+        #expect(process.terminationStatus == 130)
+        #expect(said.contains("Stopped after"))
+        #expect(rec.frames > 9600 && rec.frames < 48000)
+        // Faded, not cut: the last frames fall to silence.
+        #expect(abs(rec.channel(0)[rec.frames - 1]) < 0.01)
+    }
+
     @Test func badRequestsSayWhatIsWrong() throws {
         let noStop = try run(["moyo-selo", "99"])
         #expect(noStop.status == 1)

@@ -204,3 +204,32 @@ import Testing
         #expect(differing == 0)
     }
 }
+
+@Suite struct VolumeChangeTests {
+    @Test func aVolumeChangeWhilePlayingGlidesInsteadOfStepping() async throws {
+        let scratch = try Scratch()
+        let clip = scratch.url("dc.wav")
+        try writeSamples(clip, [Float](repeating: 0.5, count: 48000 * 20), rate: 48000, channels: 1)
+        let pipe = try PipeCapture(scratch)
+        let engine = captureEngine(device: pipe.device)
+        let log = EventLog(engine)
+        engine.start()
+        engine.play(clip, loudness: nil, token: 1)
+        try pipe.read(frames: 9600)
+        engine.setVolume(50) // 0.5³ = 0.125: the level goes from 0.5 to 0.0625
+        pipe.drainInBackground()
+        try await log.wait(timeout: 60) { $0.isFinished }
+        await engine.shutdown()
+        let x = pipe.finish().channel(0)
+        #expect(x.count == 48000 * 20)
+        // After the fade-in (6 ms) and the 0.2 s read, the first frame below full level is the volume change.
+        guard let firstLower = x[9600...].firstIndex(where: { $0 < 0.49 }) else { Issue.record("the level never changed"); return }
+        // The change came while the clip was playing, went all the way, and took one block, in small steps.
+        #expect(firstLower >= 9600 && firstLower < 48000)
+        let settled = firstLower + 480
+        #expect(abs(x[settled + 10] - 0.0625) < 0.001)
+        #expect(abs(x[x.count - 48000] - 0.0625) < 0.001)
+        let rec = Recording(rate: 48000, channels: 1, samples: x)
+        #expect(rec.largestStep(channel: 0, in: (firstLower - 10) ..< (settled + 10)) < 0.002)
+    }
+}

@@ -96,3 +96,93 @@ import Testing
         #expect(peaks[1] * 4 < peaks[0])  // 25 % on a perceptual (cubic) curve is far quieter than a quarter
     }
 }
+
+/// Preempt and stop, as the device received them: a long clip cut by a press (or `stop`) part-way,
+/// faded rather than clicked. The `file` plugin takes samples as fast as the engine makes them, so the
+/// long clip is ten minutes: the press arrives long before the engine could have written all of it
+/// (a debug build writes it at about 90 times real time: seconds, not milliseconds).
+@Suite(.serialized) struct DaemonCutTests {
+    static func makeTour(in folder: URL) throws {
+        let tour = folder.appendingPathComponent("tours/cut"), audio = folder.appendingPathComponent("audio/cut")
+        try FileManager.default.createDirectory(at: tour, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: audio, withIntermediateDirectories: true)
+        for (name, seconds, hz) in [("long", 600, 440), ("short", 1, 880)] {
+            let wav = audio.appendingPathComponent("\(name).wav").path
+            #expect(try run("/usr/bin/sox", ["-n", "-r", "22050", "-c", "1", "-b", "16", wav, "synth", "\(seconds)", "sine", "\(hz)", "vol", "0.5"]).status == 0)
+            #expect(try run("/usr/bin/oggenc", ["-Q", "-q", "2", "-o", audio.appendingPathComponent("\(name).ogg").path, wav]).status == 0)
+            try FileManager.default.removeItem(atPath: wav)
+        }
+        try """
+            format: 1
+            id: cut
+            title: Cut
+            languages: [en]
+            stops:
+              - {id: long, number: 1, title: Long, audio: {en: cut/long.ogg}}
+              - {id: short, number: 2, title: Short, audio: {en: cut/short.ogg}}
+            """.write(to: tour.appendingPathComponent("tour.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    /// Runs the daemon on the `cut` tour, sends `words` one after the other, waits for silence, returns the left channel.
+    static func record(_ commands: [[String]], in folder: URL) throws -> (left: [Int16], daemon: DaemonProcess) {
+        let wav = folder.appendingPathComponent("out.wav")
+        let alsa = try DaemonAudioTests.alsaConfig(in: folder)
+        let config = folder.appendingPathComponent("kiosk.yaml")
+        try "tour: cut\naudio: {paced: false}\n".write(to: config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path, "--device", "capture:FILE=\"\(wav.path)\""],
+                                       environment: ["ALSA_CONFIG_PATH": alsa])
+        #expect(daemon.ready(within: 20), "\(daemon.output)")
+        for words in commands { #expect(try run(executable, ["ctl", "--socket", daemon.socket] + words).status == 0) }
+        #expect(eventually(60) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
+        daemon.terminate()
+        let samples = try DaemonAudioTests.samples(wav)
+        return (stride(from: 0, to: samples.count - 1, by: 2).map { samples[$0] }, daemon)
+    }
+
+    /// Sign changes per second over `frames` at the end: about twice the tone's frequency.
+    static func crossingsPerSecond(_ left: ArraySlice<Int16>) -> Double {
+        var count = 0
+        var previous = left.first ?? 0
+        for sample in left.dropFirst() where sample != 0 {
+            if (sample > 0) != (previous > 0) { count += 1 }
+            previous = sample
+        }
+        return Double(count) / (Double(left.count) / 48000)
+    }
+
+    /// The largest jump between neighbouring samples, relative to the peak: a sine at 880 Hz moves at most
+    /// 0.12 of its peak per sample at 48 kHz; a cut without a fade jumps by up to twice the peak.
+    static func largestStep(_ left: [Int16]) -> Double {
+        let peak = Double(left.map { abs(Int32($0)) }.max() ?? 1)
+        var step: Int32 = 0
+        for i in 1 ..< left.count { step = max(step, abs(Int32(left[i]) - Int32(left[i - 1]))) }
+        return Double(step) / peak
+    }
+
+    @Test func aPressPreemptsTheLongClipWithAFadeAndTheNewStopPlaysWhole() throws {
+        let folder = try makeDataFolder(tours: [])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.makeTour(in: folder)
+        let (left, daemon) = try Self.record([["play", "1"], ["play", "2"]], in: folder)
+        let seconds = Double(left.count) / 48000
+        #expect(seconds > 1 && seconds < 300, "\(seconds) s written: the long clip was not cut")
+        #expect(abs(Self.crossingsPerSecond(left.suffix(24000)) - 1760) < 60)    // the end is the 880 Hz stop
+        #expect(abs(Self.crossingsPerSecond(left.prefix(24000)) - 880) < 60)     // the start the 440 Hz one
+        #expect(Self.largestStep(left) < 0.3)
+        let plays = try KioskStore(readingOnly: folder.appendingPathComponent(KioskStore.fileName).path).plays()
+        #expect(plays.map(\.stopNumber) == [1, 2])
+        #expect(plays.map(\.outcome) == ["interrupted", "finished"])
+        _ = daemon
+    }
+
+    @Test func stopFadesOutPartWay() throws {
+        let folder = try makeDataFolder(tours: [])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.makeTour(in: folder)
+        let (left, _) = try Self.record([["play", "1"], ["stop"]], in: folder)
+        let seconds = Double(left.count) / 48000
+        #expect(seconds > 0.5 && seconds < 300, "\(seconds) s written")
+        #expect(Self.largestStep(left) < 0.3)
+        #expect(abs(Int32(left.last ?? 0)) < 500)  // faded to (near) silence, not cut mid-wave
+    }
+}
