@@ -8,7 +8,7 @@ delivery; a second, stream-clock estimate is printed too.
     Benchmarks/TriggerLatency/run.py [--binary .build/release/audiogid] [--trials 40]
 
 Reports p50/p90/p99/max per source. The kiosk runs a generated tour whose clips are tones starting at
-their first sample (the demo tours' espeak-ng clips open with ~250-290 ms of silence, which would swamp
+their first sample (the demo tours' clips open with ~250-290 ms of silence, padded on purpose by make-narration.py, which would swamp
 the trigger path; their lead-ins are printed for reference). The figure includes parec's capture period
 (--latency-msec 5), so it is slightly pessimistic.
 """
