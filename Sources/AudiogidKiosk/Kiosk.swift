@@ -164,6 +164,16 @@ public final class Kiosk: @unchecked Sendable {
         case all(Result<(KioskConfiguration, InstalledTour), any Error>)
     }
 
+    /// Plays a sound of the player's own (paths under `audio/` by language), such as the keypad's "no such stop".
+    public func announce(_ clips: ClipPaths, source: PressSource) -> Result<Void, KioskRefusal> {
+        lock.withLock {
+            let now = clock()
+            let decision = player.announce(clips, source: source, at: now)
+            if let refusal = decision.refusal { return .failure(KioskRefusal(refusal)) }
+            return apply(decision.effects, at: now)
+        }
+    }
+
     /// The entry point for trigger sources: an `audiogid ctl`-style line (`play 3` = stop number 3,
     /// `lang next`, `volume +10`, `stop`), run through the same path as the control socket.
     public func execute(commandLine: String, source: PressSource) async -> CommandReply {

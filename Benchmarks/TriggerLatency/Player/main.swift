@@ -1,5 +1,6 @@
 // trigger-latency-player: the trigger sources wired straight to the audio engine, without the kiosk, so
-// Benchmarks/TriggerLatency/run.py --direct can time decoder + engine from a write() to the first sound.
+// Benchmarks/TriggerLatency/run.py --direct can time decoder + engine alone from a write() to the first
+// sound, and compare with the whole daemon.
 //
 //   trigger-latency-player CLIPS_FOLDER SERIAL_LINK KEYPAD_FIFO [ALSA_DEVICE]
 //
