@@ -76,10 +76,16 @@ let package = Package(
         .executableTarget(name: "audio-play-benchmark", dependencies: [
             "AudiogidAudio", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/AudioPlayBenchmark"),
+        .executableTarget(name: "daemon-benchmark", dependencies: [
+            "AudiogidCore", "AudiogidKiosk", "AudiogidStore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/DaemonBenchmark"),
         .executableTarget(name: "validate-benchmark", dependencies: ["AudiogidCore", "AudiogidManifest"],
                           path: "Benchmarks/ValidateBenchmark"),
         .executableTarget(name: "route-benchmark", dependencies: ["AudiogidRoute"],
                           path: "Benchmarks/RouteBenchmark", exclude: ["tsplib"]),
+        .executableTarget(name: "trigger-latency-player", dependencies: [
+            "AudiogidTriggers", "AudiogidAudio", .product(name: "Logging", package: "swift-log"),
+        ], path: "Benchmarks/TriggerLatency/Player"),
 
         .testTarget(name: "AudiogidCoreTests", dependencies: ["AudiogidCore"]),
         .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"], exclude: ["Fixtures"]),

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Trigger-to-sound latency of the kiosk daemon: a serial token written to a pseudo-terminal, and a keypad
 entry (digits + Enter as evdev input_event records written to a FIFO), each timed from the write() to the
-first non-silent sample at a paced sink (a private PulseAudio null sink, recorded by parec).
+first non-silent sample at a paced sink (a private PulseAudio null sink, recorded by parec). The headline
+figure is when the block holding that sample reached the recorder: an upper bound, since it includes parec's
+delivery; a second, stream-clock estimate is printed too.
 
     Benchmarks/TriggerLatency/run.py [--binary .build/release/audiogid] [--trials 40]
 
 Reports p50/p90/p99/max per source. The kiosk runs a generated tour whose clips are tones starting at
-their first sample (the demo tours' espeak-ng clips open with ~250-290 ms of silence, which would swamp
+their first sample (the demo tours' clips open with ~250-290 ms of silence, padded on purpose by make-narration.py, which would swamp
 the trigger path; their lead-ins are printed for reference). The figure includes parec's capture period
 (--latency-msec 5), so it is slightly pessimistic.
 """
@@ -34,6 +36,7 @@ class Recorder:
         self.last_loud = None       # index of the latest loud sample
         self.armed_index = None     # samples received when armed
         self.first_loud = None      # index of the first loud sample after arming
+        self.first_loud_arrival = None  # when the block holding it reached us: an upper bound
         self.running = True
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
@@ -66,19 +69,21 @@ class Recorder:
                         self.last_loud = start + i
                         if self.armed_index is not None and self.first_loud is None and start + i >= self.armed_index:
                             self.first_loud = start + i
+                            self.first_loud_arrival = now
 
     def arm(self, at):
         """Look for sound from the sample playing at monotonic time `at` on."""
         with self.lock:
             self.armed_index = max(0, int((at - self.origin) * RATE)) if self.origin is not None else self.count
             self.first_loud = None
+            self.first_loud_arrival = None
 
     def wait_loud(self, timeout=5):
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             with self.lock:
                 if self.first_loud is not None:
-                    return self.time_of(self.first_loud)
+                    return self.time_of(self.first_loud), self.first_loud_arrival
             time.sleep(0.001)
         return None
 
@@ -95,6 +100,27 @@ class Recorder:
     def stop(self):
         self.running = False
         self.proc.terminate()
+
+
+class Control:
+    """The daemon's control socket (MPD protocol): `idle player` answers when the player changes state, which
+    times the trigger path (device → decoder → kiosk) without the audio engine."""
+
+    def __init__(self, path):
+        import socket
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.buffer = b""
+        self.read_reply()
+
+    def read_reply(self):
+        while b"\nOK\n" not in b"\n" + self.buffer and not self.buffer.startswith(b"OK MPD"):
+            self.buffer += self.sock.recv(4096)
+        reply, _, self.buffer = self.buffer.partition(b"OK\n") if not self.buffer.startswith(b"OK MPD") else self.buffer.partition(b"\n")
+        return time.monotonic(), reply
+
+    def idle(self):
+        self.sock.sendall(b"idle player\n")
 
 
 def input_event(code, value, kind=1):
@@ -152,12 +178,14 @@ def main():
     parser.add_argument("--binary", default=None)
     parser.add_argument("--trials", type=int, default=40)
     parser.add_argument("--period-ms", type=int, default=10)
+    parser.add_argument("--direct", action="store_true",
+                        help="trigger-latency-player (sources wired straight to the audio engine) instead of the daemon")
     parser.add_argument("--calibrate", action="store_true",
                         help="time `paplay` of the same tone instead of the daemon: checks the recorder, gives a floor to compare with")
     args = parser.parse_args()
     binary = args.binary or next(p for p in [os.path.join(ROOT, ".build/release/audiogid"),
                                               os.path.join(ROOT, ".build/debug/audiogid")] if os.path.exists(p))
-    work = tempfile.mkdtemp(prefix="audiogid-latency-")
+    work = tempfile.mkdtemp(prefix="audiogid-trigger-latency-")
     env = dict(os.environ, HOME=work, PULSE_RUNTIME_PATH=work, PULSE_SERVER=f"unix:{work}/pulse.sock",
                PULSE_SINK="kiosk")
     pulse = subprocess.Popen(
@@ -203,23 +231,59 @@ triggers:
                 player.terminate()
                 player.wait()
                 if heard is not None:
-                    values.append(1000 * (heard - t0))
+                    values.append(1000 * (heard[1] - t0))
             print(f"paplay spawn → first sound: p50 {percentile(values, 50):.1f} ms  p99 {percentile(values, 99):.1f} ms  (n={len(values)})")
             print("  " + " ".join(f"{v:.1f}" for v in values))
             return
-        daemon = subprocess.Popen([binary, "daemon", "--config", f"{work}/kiosk.yaml"], env=env,
-                                  stderr=open(f"{work}/daemon.log", "w"))
-        for _ in range(200):
-            if os.path.exists(f"{work}/control.sock"):
-                break
-            time.sleep(0.05)
+        if args.direct:
+            player = os.path.join(os.path.dirname(binary), "trigger-latency-player")
+            daemon = subprocess.Popen([player, f"{work}/audio/latency", f"{work}/ttyUSB0", f"{work}/keypad", "pulse"],
+                                      env=env, stderr=open(f"{work}/daemon.log", "w"))
+            binary = player
         else:
-            sys.exit(f"daemon did not start; see {work}/daemon.log")
+            daemon = subprocess.Popen([binary, "daemon", "--config", f"{work}/kiosk.yaml"], env=env,
+                                      stderr=open(f"{work}/daemon.log", "w"))
+            for _ in range(200):
+                if os.path.exists(f"{work}/control.sock"):
+                    break
+                time.sleep(0.05)
+            else:
+                sys.exit(f"daemon did not start; see {work}/daemon.log")
         recorder = Recorder(env)
-        time.sleep(1.0)
+        time.sleep(1.5)
+        print(f"binary {binary}, period {args.period_ms} ms, {args.trials} trials per source, threshold -40 dBFS")
 
+        # Trigger path alone: write → the player's state change announced on the control socket.
+        control = None if args.direct else Control(f"{work}/control.sock")
+        command = {"serial": [], "keypad": []}
+        for trial in range(0 if args.direct else args.trials):
+            for source in ("serial", "keypad"):
+                stop = trial % 6 + 1
+                control.idle()
+                time.sleep(0.02)
+                t0 = time.monotonic()
+                if source == "serial":
+                    os.write(primary, f"BTN{stop}\r\n".encode())
+                else:
+                    os.write(keypad, keypad_bytes([KEYPAD[stop], KPENTER]))
+                t1, _ = control.read_reply()
+                command[source].append(1000 * (t1 - t0))
+                control.idle()
+                os.write(primary, b"STOP\r\n")
+                control.read_reply()
+        for source, values in command.items():
+            if not values:
+                continue
+            print(f"{source:7s} write → player state change (control socket idle): p50 {percentile(values, 50):5.2f} ms"
+                  f"  p90 {percentile(values, 90):5.2f} ms  p99 {percentile(values, 99):5.2f} ms  max {max(values):5.2f} ms  (n={len(values)})")
+        time.sleep(0.5)
+
+        if "no audio engine" in open(f"{work}/daemon.log").read():
+            print("this build has no audio engine (the daemon runs silent): sound latency not measured")
+            return
         stops = [1, 2, 3, 4, 5, 6]
         results = {"serial": [], "keypad": []}
+        arrivals = {"serial": [], "keypad": []}
         misses = {"serial": 0, "keypad": 0}
         for trial in range(args.trials):
             for source in ("serial", "keypad"):
@@ -237,18 +301,21 @@ triggers:
                 if heard is None:
                     misses[source] += 1
                 else:
-                    results[source].append(1000 * (heard - t0))
+                    results[source].append(1000 * (heard[0] - t0))
+                    arrivals[source].append(1000 * (heard[1] - t0))
                 time.sleep(0.15)
                 os.write(primary, b"STOP\r\n") if source == "serial" else os.write(keypad, keypad_bytes([KPSLASH]))
         leads = [lead_in_ms(os.path.join(ROOT, "audio/moyo-selo", name)) for name in
                  sorted(os.listdir(os.path.join(ROOT, "audio/moyo-selo"))) if name.endswith(".ru.ogg")]
-        print(f"binary {binary}, period {args.period_ms} ms, {args.trials} trials per source, threshold -40 dBFS")
         for source, values in results.items():
             if not values:
                 print(f"{source}: no sound heard in {misses[source]} trials")
                 continue
-            print(f"{source:7s} write → first sound: p50 {percentile(values, 50):6.1f} ms  p90 {percentile(values, 90):6.1f} ms"
-                  f"  p99 {percentile(values, 99):6.1f} ms  max {max(values):6.1f} ms  (n={len(values)}, missed {misses[source]})")
+            late = arrivals[source]
+            print(f"{source:7s} write → first sound reaches the recorder: p50 {percentile(late, 50):5.1f} ms  p90 {percentile(late, 90):5.1f} ms"
+                  f"  p99 {percentile(late, 99):5.1f} ms  max {max(late):5.1f} ms  (n={len(late)}, missed {misses[source]})")
+            print(f"{'':7s} (on the stream's own clock: p50 {percentile(values, 50):.1f} ms, p99 {percentile(values, 99):.1f} ms;"
+                  " PulseAudio renders and rewinds ahead of real time, so this one is biased low)")
         print("clip lead-in before the first sample above -40 dBFS (ru clips): "
               + ", ".join(f"{v:.1f}" for v in leads) + " ms")
     finally:

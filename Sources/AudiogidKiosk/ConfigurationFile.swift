@@ -14,9 +14,10 @@ struct ConfigurationFile {
     static let topKeys = ["data", "database", "tour", "language", "audio", "volume", "volume_cap", "volume_step",
                           "while_playing", "same_button", "auto_advance", "idle_prompt", "opening_hours", "control", "log",
                           "triggers"]   // read by AudiogidTriggers (TriggersConfig), not here
-    static let audioKeys = ["device", "sample_rate", "channels", "period_ms", "periods", "fade_ms", "loudness_target"]
+    static let audioKeys = ["device", "sample_rate", "channels", "period_ms", "periods", "fade_ms", "loudness_target",
+                             "paced", "close_when_idle"]
     static let promptKeys = ["after_minutes", "clip"]
-    static let controlKeys = ["socket", "tcp", "passwords", "default_permissions", "max_clients"]
+    static let controlKeys = ["socket", "tcp", "passwords", "default_permissions", "max_clients", "connection_timeout"]
     static let tcpKeys = ["port", "address"]
     static let passwordKeys = ["password", "permissions"]
     static let logKeys = ["verbose"]
@@ -69,15 +70,17 @@ struct ConfigurationFile {
             if let node = audio["period_ms"], let ms = int(node, "audio.period_ms", 2...200) { c.audio.periodMilliseconds = ms }
             if let node = audio["periods"], let count = int(node, "audio.periods", 2...16) { c.audio.periods = count }
             if let node = audio["fade_ms"], let ms = int(node, "audio.fade_ms", 0...500) { c.audio.fadeMilliseconds = ms }
-            if let node = audio["loudness_target"] {
-                if node.scalar?.string == "off" { c.audio.targetLUFS = nil }
-                else if let value = number(node, "audio.loudness_target", -40...0) { c.audio.targetLUFS = value }
-            }
+            if let node = audio["loudness_target"], let value = number(node, "audio.loudness_target", -40...0) { c.audio.targetLUFS = value }
+            if let node = audio["paced"], let value = bool(node, "audio.paced") { c.audio.paced = value }
+            if let node = audio["close_when_idle"], let value = bool(node, "audio.close_when_idle") { c.audio.closeWhenIdle = value }
         }
         if let node = fields["control"], let control = self.fields(node, allowed: Self.controlKeys, path: "control") {
             var settings = c.control
             if let node = control["socket"], let path = string(node, "control.socket") { settings.socketPath = path }
             if let node = control["max_clients"], let count = int(node, "control.max_clients", 1...1000) { settings.maxClients = count }
+            if let node = control["connection_timeout"], let seconds = number(node, "control.connection_timeout", 1...86400) {
+                settings.connectionTimeout = seconds
+            }
             if let node = control["tcp"], let tcp = self.fields(node, allowed: Self.tcpKeys, path: "control.tcp") {
                 if let node = tcp["port"], let port = int(node, "control.tcp.port", 0...65535) { settings.tcpPort = port }
                 else if tcp["port"] == nil { problem(node, "control.tcp", "needs a 'port' (MPD's is 6600)") }

@@ -12,26 +12,37 @@ import Glibc
 final class ControlConnection: @unchecked Sendable {  // used by one thread only
     static let maxLineBytes = 4096
     static let maxCommandListLength = 4096
+    /// As MPD's `max_command_list_size` (2 MiB there): a list is held whole before it runs, and 32 clients
+    /// each holding 4096 lines of 4 KiB would be more memory than a Pi has.
+    static let maxCommandListBytes = 1 << 20
     static let writeTimeout = 5.0
 
     let fd: Int32
     let session: MPDSession
     let board: ChangeBoard
+    let readTimeout: Double
     private var buffer: [UInt8] = []
     private var listener: ChangeBoard.Listener?
 
-    init(fd: Int32, session: MPDSession, board: ChangeBoard) {
+    init(fd: Int32, session: MPDSession, board: ChangeBoard, readTimeout: Double = 60) {
         self.fd = fd
         self.session = session
         self.board = board
+        self.readTimeout = readTimeout
     }
 
     func run() {
         listener = board.register()
         defer { if let listener { board.unregister(listener) } }
         Socket.setTimeout(fd, option: SO_SNDTIMEO, seconds: Self.writeTimeout)
+        // A silent client times out of a read (EAGAIN ends the connection); `idle` waits in poll(), untimed.
+        Socket.setTimeout(fd, option: SO_RCVTIMEO, seconds: readTimeout)
         guard send(["OK MPD \(MPDSession.protocolVersion)"]) else { return }
         while let line = nextLine() {
+            guard let line else {
+                guard send([MPDError(.argument, "invalid UTF-8 in command").ackLine(index: 0, command: "")]) else { return }
+                continue
+            }
             guard handle(line) else { return }
         }
     }
@@ -41,6 +52,9 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
         if line == "command_list_begin" || line == "command_list_ok_begin" {
             return runList(okEach: line == "command_list_ok_begin")
         }
+        // As MPD: a `noidle` that arrives after the idle already answered gets no reply at all, so a
+        // client racing a change does not read a stray OK as the answer to its next command.
+        if line == "noidle" { return true }
         let request: MPDRequest
         do { request = try MPDRequest(line: line) } catch {
             return send([error.ackLine(index: 0, command: "")])
@@ -62,14 +76,26 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
 
     private func runList(okEach: Bool) -> Bool {
         var lines: [String] = []
+        var invalidAt: Int?
+        var bytes = 0
         while true {
-            guard let line = nextLine() else { return false }
+            guard let next = nextLine() else { return false }
+            guard let line = next else {
+                // Keep reading to the end of the list, then refuse it whole: nothing of a garbled list runs.
+                invalidAt = invalidAt ?? lines.count
+                lines.append("")
+                continue
+            }
             if line == "command_list_end" { break }
-            guard lines.count < Self.maxCommandListLength else {
+            bytes += line.utf8.count + 1
+            guard lines.count < Self.maxCommandListLength, bytes <= Self.maxCommandListBytes else {
                 _ = send([MPDError(.argument, "command list too long").ackLine(index: lines.count, command: "")])
                 return false
             }
             lines.append(line)
+        }
+        if let invalidAt {
+            return send([MPDError(.argument, "invalid UTF-8 in command").ackLine(index: invalidAt, command: "")])
         }
         var out: [String] = []
         for (index, line) in lines.enumerated() {
@@ -102,7 +128,7 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
             if !changed.isEmpty { return answer(changed) }
             if buffer.contains(10) {
                 // Anything but noidle while idle is a protocol error; MPD closes the connection.
-                guard nextLine() == "noidle" else { return false }
+                guard case .some(.some("noidle")) = nextLine() else { return false }
                 return answer(board.take(listener, interest: interest))
             }
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
@@ -115,18 +141,15 @@ final class ControlConnection: @unchecked Sendable {  // used by one thread only
         }
     }
 
-    /// The next complete line, or nil when the client left or broke the framing.
-    private func nextLine() -> String? {
+    /// The next complete line: `.some(nil)` for a line that is not UTF-8, nil when the client left or broke
+    /// the framing.
+    private func nextLine() -> String?? {
         while true {
             if let newline = buffer.firstIndex(of: 10) {
                 var bytes = Array(buffer[..<newline])
                 buffer.removeSubrange(...newline)
                 if bytes.last == 13 { bytes.removeLast() }
-                guard let line = String(validating: bytes, as: UTF8.self) else {
-                    guard send([MPDError(.argument, "invalid UTF-8 in command").ackLine(index: 0, command: "")]) else { return nil }
-                    continue
-                }
-                return line
+                return .some(String(validating: bytes, as: UTF8.self))
             }
             if buffer.count > Self.maxLineBytes {
                 _ = send([MPDError(.argument, "line longer than \(Self.maxLineBytes) bytes").ackLine(index: 0, command: "")])

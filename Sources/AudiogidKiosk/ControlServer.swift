@@ -81,7 +81,8 @@ public final class ControlServer: @unchecked Sendable {
                 continue
             }
             let session = MPDSession(kiosk: kiosk, passwords: settings.passwords, permissions: permissions)
-            let connection = ControlConnection(fd: fd, session: session, board: kiosk.changes)
+            let connection = ControlConnection(fd: fd, session: session, board: kiosk.changes,
+                                               readTimeout: settings.connectionTimeout)
             let thread = Thread { [self] in
                 connection.run()
                 lock.withLock { _ = clients.remove(fd) }
@@ -128,7 +129,8 @@ public final class ControlServer: @unchecked Sendable {
         do { return try Socket.unixAddress(path) } catch { close(fd); throw error }
     }
 
-    static func listenTCP(address: String, port: Int) throws(SocketError) -> (Int32, Int) {
+    static func listenTCP(address requested: String, port: Int) throws(SocketError) -> (Int32, Int) {
+        let address = requested == "localhost" ? "127.0.0.1" : requested
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SocketError("socket") }
         var yes: Int32 = 1

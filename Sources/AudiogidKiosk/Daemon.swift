@@ -41,7 +41,7 @@ public struct ConfigurationOverrides: Sendable, Equatable {
 
 /// Makes the speaker a configuration asks for. The daemon passes the audio engine's; `device: none`
 /// always gets a `SilentSpeaker`.
-public typealias SpeakerFactory = @Sendable (AudioSettings, Logger) throws -> Speaker
+public typealias SpeakerFactory = @Sendable (AudioSettings, _ volumeCap: Int, Logger) throws -> Speaker
 
 /// The kiosk daemon: store, tour, speaker, player and control socket wired together, with the
 /// systemd protocol (READY, WATCHDOG, STOPPING) and signals (TERM/INT stop cleanly, HUP reloads).
@@ -70,6 +70,15 @@ public final class Daemon: @unchecked Sendable {
             throw KioskSetupError("no tours/ folder in the data folder \(configuration.dataDirectory); give --data DIR or a kiosk.yaml with 'data:'")
         }
 
+        // A missing prompt clip would only show up minutes after start, as a failed play: refuse it now.
+        for (language, path) in configuration.player.idlePrompt?.clips ?? [:] {
+            let url = URL(fileURLWithPath: configuration.audioDirectory).appendingPathComponent(path)
+            guard !path.contains(".."), FileManager.default.isReadableFile(atPath: url.path) else {
+                let key = language == "*" ? "idle_prompt.clip" : "idle_prompt.clip.\(language)"
+                throw KioskSetupError("\(configuration.file ?? "configuration"): \(key): \(path) is not a readable clip under \(configuration.audioDirectory)")
+            }
+        }
+
         // The store may be unwritable (read-only SD card, full disk): play on without a log.
         var store: KioskStore?
         do {
@@ -85,13 +94,12 @@ public final class Daemon: @unchecked Sendable {
 
         let speaker: Speaker = configuration.audio.device == "none"
             ? SilentSpeaker()
-            : try (makeSpeaker ?? { _, log in
-                log.warning("no audio engine in this build; running silent")
-                return SilentSpeaker()
-            })(configuration.audio, logger)
+            : try (makeSpeaker ?? AudioSpeaker.make)(configuration.audio, configuration.player.volumeCap, logger)
 
+        // Loudness is measured once per clip into the index, only when something will play it.
+        let measure: (@Sendable (URL) -> (lufs: Double, truePeak: Double)?)? = configuration.audio.device == "none" ? nil : AudioSpeaker.measure
         let shelf = TourShelf(toursDirectory: configuration.toursDirectory, audioDirectory: configuration.audioDirectory,
-                              store: store, logger: logger)
+                              store: store, measureLoudness: measure, logger: logger)
         // The tour the kiosk last ran wins over kiosk.yaml's, unless --tour says otherwise.
         var tourID = overrides.tour ?? saved.tourID ?? configuration.tour
         let tour: InstalledTour
@@ -117,6 +125,10 @@ public final class Daemon: @unchecked Sendable {
                 return (fresh, tour)
             })
 
+        let control = configuration.control
+        if control.tcpPort != nil, !["127.0.0.1", "localhost"].contains(control.tcpAddress), control.defaultPermissions.contains(.admin) {
+            logger.warning("control.tcp listens on \(control.tcpAddress) and gives every client admin rights: set passwords")
+        }
         server = ControlServer(kiosk: kiosk, settings: configuration.control, logger: logger)
         try server.start()
         kiosk.start()
@@ -172,6 +184,7 @@ public final class Daemon: @unchecked Sendable {
         watchdog?.cancel()
         server.stop()
         await kiosk.shutdown()
+        do { try store?.close() } catch { logger.error("database not closed cleanly (the WAL keeps every write): \(error)") }
         logger.notice("stopped")
     }
 }

@@ -10,20 +10,31 @@ public struct InstalledTour: Sendable {
     /// The stops in route order: the queue.
     public var order: [Stop]
     /// Measured loudness by clip path (relative to `audio/`), from the clip index.
-    public var loudnessLUFS: [String: Double]
+    public var loudness: [String: ClipLoudness]
 
-    public init(loaded: LoadedTour, order: [Stop]? = nil, loudnessLUFS: [String: Double] = [:]) {
+    public init(loaded: LoadedTour, order: [Stop]? = nil, loudness: [String: ClipLoudness] = [:]) {
         self.loaded = loaded
         self.order = order ?? loaded.tour.stops
-        self.loudnessLUFS = loudnessLUFS
+        self.loudness = loudness
     }
 
     public var tour: Tour { loaded.tour }
 
     func speakerClip(_ clip: ClipChoice) -> SpeakerClip {
-        SpeakerClip(url: loaded.clipURL(clip.path), loudnessLUFS: loudnessLUFS[clip.path],
-                    durationSeconds: loaded.clips[clip.path]?.durationSeconds)
+        SpeakerClip(url: loaded.clipURL(clip.path), loudnessLUFS: loudness[clip.path]?.lufs,
+                    truePeakDBTP: loudness[clip.path]?.truePeak, durationSeconds: loaded.clips[clip.path]?.durationSeconds)
     }
+
+    /// The clips a visitor in `language` would hear, in route order: what the speaker prepares.
+    func clipURLs(language: String) -> [URL] {
+        order.compactMap { tour.clip(for: $0, language: language) }.map { loaded.clipURL($0.path) }
+    }
+}
+
+/// A clip's integrated loudness (LUFS) and true peak (dBTP), as measured once into the clip index.
+public struct ClipLoudness: Sendable, Equatable {
+    public var lufs: Double
+    public var truePeak: Double?
 }
 
 /// The answer to one command, as a trigger source or `ctl` sees it.
@@ -111,6 +122,7 @@ public final class Kiosk: @unchecked Sendable {
         entryVersions = Array(repeating: 1, count: tour.order.count)
         speaker.setVolume(player.volume)
         speaker.setEventHandler { [weak self] event in self?.speakerEvent(event) }
+        speaker.prepare(tour.clipURLs(language: player.language))
     }
 
     /// Starts the clock that drives quiet hours and the idle prompt.
@@ -126,7 +138,15 @@ public final class Kiosk: @unchecked Sendable {
 
     /// Runs one command from any source. Returns after its effects are carried out and logged.
     public func perform(_ command: Command, source: PressSource) -> Result<Void, KioskRefusal> {
-        lock.withLock {
+        // Loading a tour may index (and measure) its clips: seconds on a Pi. Done before taking the lock, so
+        // presses, status and the systemd watchdog are not held up meanwhile.
+        let loaded: Loaded?
+        switch command {
+        case .tour(let id): loaded = .tour(Result { try loadTour(id) })
+        case .reload: loaded = .all(Result { try reloadAll(lock.withLock { installed.tour.id }) })
+        default: loaded = nil
+        }
+        return lock.withLock {
             let now = clock()
             let decision = player.handle(command, source: source, at: now)
             if let refusal = decision.refusal {
@@ -134,6 +154,22 @@ public final class Kiosk: @unchecked Sendable {
                 return .failure(KioskRefusal(refusal))
             }
             logger.debug("\(command) from \(source.rawValue)")
+            return apply(decision.effects, at: now, loaded: loaded)
+        }
+    }
+
+    /// A tour (or configuration and tour) read ahead of the lock for `tour` and `reload`.
+    private enum Loaded {
+        case tour(Result<InstalledTour, any Error>)
+        case all(Result<(KioskConfiguration, InstalledTour), any Error>)
+    }
+
+    /// Plays a sound of the player's own (paths under `audio/` by language), such as the keypad's "no such stop".
+    public func announce(_ clips: ClipPaths, source: PressSource) -> Result<Void, KioskRefusal> {
+        lock.withLock {
+            let now = clock()
+            let decision = player.announce(clips, source: source, at: now)
+            if let refusal = decision.refusal { return .failure(KioskRefusal(refusal)) }
             return apply(decision.effects, at: now)
         }
     }
@@ -232,7 +268,7 @@ public final class Kiosk: @unchecked Sendable {
 
     // MARK: - Carrying out decisions (caller holds the lock)
 
-    private func apply(_ effects: [PlayerEffect], at now: Moment) -> Result<Void, KioskRefusal> {
+    private func apply(_ effects: [PlayerEffect], at now: Moment, loaded: Loaded? = nil) -> Result<Void, KioskRefusal> {
         var changed: Set<MPDSubsystem> = []
         var result: Result<Void, KioskRefusal> = .success(())
         for effect in effects {
@@ -258,7 +294,8 @@ public final class Kiosk: @unchecked Sendable {
                 speaker.setVolume(level)
                 saveState()
                 changed.insert(.mixer)
-            case .languageChanged:
+            case .languageChanged(let language):
+                speaker.prepare(installed.clipURLs(language: language))
                 saveState()
                 bumpPlaylist()
                 changed.formUnion([.playlist, .options])
@@ -267,7 +304,8 @@ public final class Kiosk: @unchecked Sendable {
                 changed.insert(.player)
             case .loadTour(let id):
                 do {
-                    let tour = try loadTour(id)
+                    let tour: InstalledTour
+                    if case .tour(let ready) = loaded { tour = try ready.get() } else { tour = try loadTour(id) }
                     result = adopt(tour, configuration: nil, at: now, changed: &changed)
                     logger.notice("tour \(id) loaded")
                 } catch {
@@ -276,7 +314,10 @@ public final class Kiosk: @unchecked Sendable {
                 }
             case .reload:
                 do {
-                    let (newConfiguration, tour) = try reloadAll(installed.tour.id)
+                    let (newConfiguration, tour): (KioskConfiguration, InstalledTour)
+                    if case .all(let ready) = loaded { (newConfiguration, tour) = try ready.get() } else {
+                        (newConfiguration, tour) = try reloadAll(installed.tour.id)
+                    }
                     result = adopt(tour, configuration: newConfiguration, at: now, changed: &changed)
                     logger.notice("reloaded \(newConfiguration.file ?? "configuration") and tour \(tour.tour.id)")
                 } catch {
@@ -295,7 +336,12 @@ public final class Kiosk: @unchecked Sendable {
                        changed: inout Set<MPDSubsystem>) -> Result<Void, KioskRefusal> {
         installed = tour
         var effects = player.replaceTour(tour.tour, order: tour.order, at: now)
+        speaker.prepare(tour.clipURLs(language: player.language))
         if let newConfiguration {
+            if newConfiguration.audio != configuration.audio || newConfiguration.control != configuration.control
+                || newConfiguration.databasePath != configuration.databasePath {
+                logger.warning("audio, control and database settings take effect at the next restart; the rest is reloaded")
+            }
             configuration = newConfiguration
             effects += player.updateSettings(newConfiguration.player)
         }

@@ -47,11 +47,16 @@ public struct AudioSettings: Sendable, Equatable {
     public var periods: Int
     /// Fade on start, stop and preempt, so a press never clicks.
     public var fadeMilliseconds: Int
-    /// Loudness every clip is normalised to, in LUFS; nil = play clips as recorded.
-    public var targetLUFS: Double?
+    /// Loudness every clip is normalised to, in LUFS (EBU R128); -18 suits speech.
+    public var targetLUFS: Double
+    /// False only for ALSA's `file` plugin (tests), which takes samples as fast as they come.
+    public var paced: Bool
+    /// Close the device while nothing plays (battery boxes), at the cost of a wake-up on the next press.
+    public var closeWhenIdle: Bool
 
     public init(device: String = "default", sampleRate: Int = 48000, channels: Int = 2, periodMilliseconds: Int = 10,
-                periods: Int = 3, fadeMilliseconds: Int = 15, targetLUFS: Double? = -20) {
+                periods: Int = 4, fadeMilliseconds: Int = 6, targetLUFS: Double = -18, paced: Bool = true,
+                closeWhenIdle: Bool = false) {
         self.device = device
         self.sampleRate = sampleRate
         self.channels = channels
@@ -59,6 +64,8 @@ public struct AudioSettings: Sendable, Equatable {
         self.periods = periods
         self.fadeMilliseconds = fadeMilliseconds
         self.targetLUFS = targetLUFS
+        self.paced = paced
+        self.closeWhenIdle = closeWhenIdle
     }
 }
 
@@ -92,6 +99,9 @@ public struct ControlSettings: Sendable, Equatable {
     /// mode (0660) and always has every permission.
     public var defaultPermissions: Set<ControlPermission>
     public var maxClients: Int
+    /// A client that sends nothing for this long (outside `idle`) is disconnected, as MPD's `connection_timeout`,
+    /// so forgotten connections cannot use up `maxClients`.
+    public var connectionTimeout: Double
 
     /// Where the socket is when no config says: systemd's RuntimeDirectory for root (and the unit),
     /// else the user's runtime folder, so `audiogid daemon` and `audiogid ctl` meet without flags.
@@ -104,12 +114,14 @@ public struct ControlSettings: Sendable, Equatable {
     }
 
     public init(socketPath: String = ControlSettings.defaultSocketPath, tcpPort: Int? = nil, tcpAddress: String = "127.0.0.1",
-                passwords: [ControlPassword] = [], defaultPermissions: Set<ControlPermission>? = nil, maxClients: Int = 32) {
+                passwords: [ControlPassword] = [], defaultPermissions: Set<ControlPermission>? = nil, maxClients: Int = 32,
+                connectionTimeout: Double = 60) {
         self.socketPath = socketPath
         self.tcpPort = tcpPort
         self.tcpAddress = tcpAddress
         self.passwords = passwords
         self.defaultPermissions = defaultPermissions ?? (passwords.isEmpty ? Set(ControlPermission.allCases) : [.read])
         self.maxClients = maxClients
+        self.connectionTimeout = connectionTimeout
     }
 }

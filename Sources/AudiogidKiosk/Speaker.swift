@@ -4,11 +4,13 @@ import Foundation
 public struct SpeakerClip: Sendable, Equatable {
     public var url: URL
     public var loudnessLUFS: Double?
+    public var truePeakDBTP: Double?
     public var durationSeconds: Double?
 
-    public init(url: URL, loudnessLUFS: Double? = nil, durationSeconds: Double? = nil) {
+    public init(url: URL, loudnessLUFS: Double? = nil, truePeakDBTP: Double? = nil, durationSeconds: Double? = nil) {
         self.url = url
         self.loudnessLUFS = loudnessLUFS
+        self.truePeakDBTP = truePeakDBTP
         self.durationSeconds = durationSeconds
     }
 }
@@ -46,7 +48,13 @@ public protocol Speaker: AnyObject, Sendable {
     var status: SpeakerStatus { get }
     /// Called from the speaker's own thread; never while the speaker holds a lock the kiosk could wait on.
     func setEventHandler(_ handler: @escaping @Sendable (SpeakerEvent) -> Void)
+    /// Get these clips ready (pre-decode their first moments) so a press on any of them sounds at once.
+    func prepare(_ clips: [URL])
     func shutdown() async
+}
+
+extension Speaker {
+    public func prepare(_ clips: [URL]) {}
 }
 
 /// A speaker that makes no sound but keeps the clip's time: it reports `finished` when the clip's

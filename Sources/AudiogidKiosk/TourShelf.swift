@@ -1,5 +1,6 @@
 import AudiogidCore
 import AudiogidManifest
+import AudiogidRoute
 import AudiogidStore
 import Foundation
 import Logging
@@ -13,11 +14,11 @@ public struct TourShelf: Sendable {
     public var toursDirectory: String
     public var audioDirectory: String
     public var store: KioskStore?
-    public var measureLoudness: (@Sendable (URL) -> Double?)?
+    public var measureLoudness: (@Sendable (URL) -> (lufs: Double, truePeak: Double)?)?
     public var logger: Logger
 
     public init(toursDirectory: String, audioDirectory: String, store: KioskStore?,
-                measureLoudness: (@Sendable (URL) -> Double?)? = nil, logger: Logger) {
+                measureLoudness: (@Sendable (URL) -> (lufs: Double, truePeak: Double)?)? = nil, logger: Logger) {
         self.toursDirectory = toursDirectory
         self.audioDirectory = audioDirectory
         self.store = store
@@ -35,13 +36,34 @@ public struct TourShelf: Sendable {
             throw KioskSetupError("tour \(id) cannot be loaded:\n\(error.description)")
         }
         let loudness = index(loaded)
-        return InstalledTour(loaded: loaded, loudnessLUFS: loudness)
+        return InstalledTour(loaded: loaded, order: routeOrder(loaded), loudness: loudness)
+    }
+
+    /// The queue's order: the author's, or for `order: optimize` the route engine's (over the tour's
+    /// paths.geojson when it has one), computed once per load. A tour the engine cannot route plays in
+    /// the author's order, with a warning, rather than not at all.
+    func routeOrder(_ loaded: LoadedTour) -> [Stop] {
+        let tour = loaded.tour
+        guard tour.route.order == .optimize else { return tour.stops }
+        do {
+            let file = loaded.tourDirectory.appendingPathComponent("paths.geojson")
+            let network = try FileManager.default.contents(atPath: file.path).map { data throws(RouteError) in try PathNetwork(geoJSON: data) }
+            let seconds = Dictionary(uniqueKeysWithValues: tour.stops.compactMap { stop in
+                loaded.clipDuration(for: stop, language: tour.defaultLanguage).map { (stop.id, $0) }
+            })
+            let visits = try RoutePlanner.plan(tour, clipSeconds: seconds, network: network).visits.map(\.stop)
+            guard visits.count == tour.stops.count else { return tour.stops }
+            return visits
+        } catch {
+            logger.warning("tour \(tour.id): route not optimised, playing stops in the manifest's order: \(error)")
+            return tour.stops
+        }
     }
 
     /// Brings the clip index up to date for `loaded` and returns the loudness of each clip it knows.
-    func index(_ loaded: LoadedTour) -> [String: Double] {
+    func index(_ loaded: LoadedTour) -> [String: ClipLoudness] {
         let known = (try? store?.indexedClips()) ?? [:]
-        var loudness: [String: Double] = [:]
+        var loudness: [String: ClipLoudness] = [:]
         var fresh: [IndexedClip] = []
         for (path, info) in loaded.clips {
             let url = loaded.clipURL(path)
@@ -50,14 +72,15 @@ public struct TourShelf: Sendable {
                   let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { continue }
             if let row = known[path], row.size == size, row.modified == modified,
                row.loudnessLUFS != nil || measureLoudness == nil {
-                if let value = row.loudnessLUFS { loudness[path] = value }
+                if let value = row.loudnessLUFS { loudness[path] = ClipLoudness(lufs: value, truePeak: row.truePeakDBTP) }
                 continue
             }
             guard let checksum = Checksum.fnv1a64(fileAt: url) else { continue }
             let measured = measureLoudness?(url)
-            if let measured { loudness[path] = measured }
+            if let measured { loudness[path] = ClipLoudness(lufs: measured.lufs, truePeak: measured.truePeak) }
             fresh.append(IndexedClip(path: path, size: size, modified: modified, checksum: checksum, info: info,
-                                     loudnessLUFS: measured, indexedAt: Date().timeIntervalSince1970))
+                                     loudnessLUFS: measured?.lufs, truePeakDBTP: measured?.truePeak,
+                                     indexedAt: Date().timeIntervalSince1970))
         }
         if !fresh.isEmpty {
             logger.info("indexed \(fresh.count) new or changed clips of tour \(loaded.tour.id)")

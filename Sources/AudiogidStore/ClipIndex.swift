@@ -17,9 +17,10 @@ public struct IndexedClip: Sendable, Equatable, Codable, FetchableRecord, Persis
     public var duration: Double
     public var loudnessLUFS: Double?
     public var indexedAt: Double
+    public var truePeakDBTP: Double?
 
     public init(path: String, size: Int64, modified: Double, checksum: String, info: ClipInfo,
-                loudnessLUFS: Double?, indexedAt: Double) {
+                loudnessLUFS: Double?, truePeakDBTP: Double? = nil, indexedAt: Double) {
         self.path = path
         self.size = size
         self.modified = modified
@@ -30,6 +31,7 @@ public struct IndexedClip: Sendable, Equatable, Codable, FetchableRecord, Persis
         self.format = info.format
         self.duration = info.durationSeconds
         self.loudnessLUFS = loudnessLUFS
+        self.truePeakDBTP = truePeakDBTP
         self.indexedAt = indexedAt
     }
 

@@ -75,6 +75,10 @@ public final class KioskStore: Sendable {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v2") { db in
+            // The audio engine limits normalisation gain by the clip's true peak; index it beside the loudness.
+            try db.alter(table: "clip") { t in t.add(column: "truePeakDBTP", .double) }
+        }
         return migrator
     }
 }
@@ -83,4 +87,19 @@ public final class KioskStore: Sendable {
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+extension KioskStore {
+    /// SQLite's own check of the file: "ok" when every page and index is sound.
+    public func integrityCheck() throws -> String {
+        try queue.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+}
+
+extension KioskStore {
+    /// Closes the connection (checkpointing the WAL into the database file), as at a clean shutdown.
+    /// Later calls fail with an error rather than reopening.
+    public func close() throws {
+        try queue.close()
+    }
 }

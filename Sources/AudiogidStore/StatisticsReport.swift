@@ -67,7 +67,7 @@ public enum StatisticsReport {
                                                ("Plays per month", s.byMonth)]
         let width = 720.0, labelWidth = 220.0, barHeight = 18.0, gap = 6.0
         let maxPlays = Double(max(1, groups.flatMap(\.1).map(\.plays).max() ?? 1))
-        var y = 56.0
+        var y = 72.0
         var body = ""
         for (heading, rows) in groups where !rows.isEmpty {
             body += "<text x=\"10\" y=\"\(y)\" font-size=\"15\" font-weight=\"bold\">\(escape(heading))</text>\n"

@@ -10,8 +10,8 @@ import Foundation
 /// v1 uAPI and cannot ask the kernel for debounce; the v2 ioctls we need are three calls, done in
 /// CAudiogidShim where the kernel's structs are native C.
 ///
-/// Everything in this file needs a real chip (there is none in CI): it is kept thin and was checked only on
-/// hardware. The decoding of what the chip sends is `GpioButtonDecoder`, tested through pipes.
+/// Everything in this file needs a real chip (there is none in CI or on the build machine): it is kept thin,
+/// and can be checked only on hardware. The decoding of what the chip sends is `GpioButtonDecoder`, tested through pipes.
 public final class GpioChip: @unchecked Sendable {
     public let path: String
     public let name: String

@@ -182,7 +182,7 @@ public struct KeypadDecoder: TriggerDecoder {
     }
 }
 
-/// Opening an evdev device: the only part that needs a real /dev/input node (checked on hardware only).
+/// Opening an evdev device: the only part that needs a real /dev/input node (it can be checked only on hardware; this build machine has no /dev/input).
 public enum EvdevDevice {
     /// Opens `path` non-blocking and, if `grab`, takes it exclusively (EVIOCGRAB) so typed digits do not
     /// also reach a login console on the kiosk's screen.

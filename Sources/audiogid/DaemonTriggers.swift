@@ -70,10 +70,25 @@ final class DaemonTriggers {
             tour = try TourLoader.load(path: path, audioDirectory: daemon.configuration.audioDirectory, checkClips: false).tour
         }
         return try DaemonTriggers(config: config, kiosk: daemon.kiosk, tour: tour, order: status.queue.map(\.stop.id),
-                                  toursDirectory: daemon.configuration.toursDirectory, logger: logger)
+                                  toursDirectory: daemon.configuration.toursDirectory,
+                                  noSuchStop: systemClips(named: "no-such-stop", in: daemon.configuration.audioDirectory),
+                                  logger: logger)
     }
 
-    init(config: TriggersConfig, kiosk: Kiosk, tour: Tour?, order: [String]?, toursDirectory: String, logger: Logger) throws {
+    /// `audio/system/NAME.<language>.<ext>` (or `NAME.<ext>` for every language) as clip paths relative to `audio/`.
+    static func systemClips(named name: String, in audioDirectory: String) -> ClipPaths {
+        let folder = (audioDirectory as NSString).appendingPathComponent("system")
+        var clips: ClipPaths = [:]
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: folder))?.sorted() ?? [] {
+            let parts = file.split(separator: ".").map(String.init)
+            guard parts.first == name, parts.count == 2 || parts.count == 3 else { continue }
+            clips[parts.count == 3 ? parts[1] : "*"] = "system/" + file
+        }
+        return clips
+    }
+
+    init(config: TriggersConfig, kiosk: Kiosk, tour: Tour?, order: [String]?, toursDirectory: String,
+         noSuchStop: ClipPaths = [:], logger: Logger) throws {
         self.kiosk = kiosk
         let resetBox = Mutex<(@Sendable () -> Void)?>(nil)
         set = try TriggerSet(config: config, tour: tour, order: order, logger: logger) { event in
@@ -95,7 +110,13 @@ final class DaemonTriggers {
             }
             switch kiosk.perform(command, source: event.source) {
             case .success: logger.info("\(event)")
-            case .failure(let refusal): logger.notice("\(event) refused: \(refusal)")
+            case .failure(let refusal):
+                logger.notice("\(event) refused: \(refusal)")
+                // A visitor who typed (or tapped a card for) a number with no stop hears so, rather than silence.
+                if case .play(.number) = command, event.source == .keypad || event.source == .serial,
+                   refusal.description.hasPrefix("no stop"), !noSuchStop.isEmpty {
+                    _ = kiosk.announce(noSuchStop, source: event.source)
+                }
             }
         }
         let set = self.set

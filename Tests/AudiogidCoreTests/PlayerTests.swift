@@ -241,4 +241,13 @@ import Testing
         #expect(throws: CommandSyntaxError.self) { try Command(line: "") }
         #expect(throws: CommandSyntaxError.self) { try Command(line: "play -2") }
     }
+
+    @Test func commandsPrintAsTheLinesThatParseBackToThem() throws {
+        let commands: [Command] = [.play(.number(3)), .play(.id("gate")), .playPosition(0), .next, .previous, .replay,
+                                   .stop, .pause, .resume, .toggle, .language(.code("zh")), .language(.next),
+                                   .volume(.set(40)), .volume(.change(-5)), .volume(.change(10)), .volume(.up),
+                                   .volume(.down), .tour("selo"), .reload]
+        for command in commands { #expect(try Command(line: command.description) == command) }
+        #expect(Command.volume(.change(-5)).description == "volume -5")
+    }
 }

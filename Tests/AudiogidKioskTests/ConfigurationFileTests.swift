@@ -37,6 +37,7 @@ import Glibc
             - {password: staff, permissions: [read, control, admin]}
           default_permissions: [read]
           max_clients: 16
+          connection_timeout: 120
         log:
           verbose: true
         """
@@ -57,7 +58,7 @@ import Glibc
         #expect(c.control.passwords.map(\.password) == ["guide", "staff"])
         #expect(c.control.passwords[0].permissions == [.read, .control])
         #expect(c.control.defaultPermissions == [.read])
-        #expect(c.control.maxClients == 16)
+        #expect(c.control.maxClients == 16 && c.control.connectionTimeout == 120)
         #expect(c.verbose)
     }
 

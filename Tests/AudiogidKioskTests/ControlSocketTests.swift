@@ -70,6 +70,18 @@ import Glibc
         #expect(rig.kiosk.status.volume == 40)  // the command after the error did not run
     }
 
+    @Test func anEndlessCommandListIsCutOff() throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        let line = "status " + String(repeating: "x", count: 4000) + "\n"
+        #expect(client.sendRaw(Array("command_list_begin\n".utf8)))
+        var sent = 0
+        while sent < 2 << 20, client.sendRaw(Array(line.utf8)) { sent += line.utf8.count }
+        // 1 MiB holds 261 of these 4,008-byte lines: the 262nd (index 261) is refused and the connection closed.
+        #expect(try client.readReply().ack == "ACK [2@261] {} command list too long")
+        #expect(try rig.client().send("ping").ok)
+    }
+
     @Test func idleReportsChangesFromBeforeAndNoidleEndsIt() throws {
         let rig = try KioskRig()
         let client = try rig.client()
@@ -79,7 +91,11 @@ import Glibc
         usleep(50_000)
         #expect(client.sendRaw(Array("noidle\n".utf8)))
         #expect(try client.readReply() == ControlClient.Reply(lines: [], ack: nil))
-        #expect(try client.send("ping").ok)
+        // A noidle racing an idle that already answered gets no reply: the next reply is the next command's.
+        _ = rig.kiosk.perform(.volume(.set(25)), source: .gpio)
+        #expect(try client.send("idle mixer").lines == ["changed: mixer"])
+        #expect(client.sendRaw(Array("noidle\n".utf8)))
+        #expect(try client.send("getvol").lines == ["volume: 25"])
     }
 
     @Test func overlongLinesAndInvalidUTF8() throws {
@@ -87,6 +103,11 @@ import Glibc
         let bad = try rig.client()
         #expect(bad.sendRaw([0x73, 0x74, 0xff, 0xfe, 10]))
         #expect(try bad.readReply().ack == "ACK [2@0] {} invalid UTF-8 in command")
+        #expect(try bad.send("ping").ok)
+        // Inside a command list, a garbled line refuses the whole list: nothing of it runs.
+        #expect(bad.sendRaw(Array("command_list_begin\nsetvol 11\n".utf8) + [0xc3, 0x28, 10] + Array("command_list_end\n".utf8)))
+        #expect(try bad.readReply().ack == "ACK [2@1] {} invalid UTF-8 in command")
+        #expect(rig.kiosk.status.volume == 70)
         #expect(try bad.send("ping").ok)
         let long = try rig.client()
         _ = long.sendRaw(Array(repeating: UInt8(ascii: "a"), count: 10_000))
@@ -132,6 +153,17 @@ import Glibc
             #expect(total == 16 * 50)
         }
         #expect(try rig.client().send("status").ok)
+    }
+
+    @Test func silentClientsTimeOutButIdleOnesStay() throws {
+        let rig = try KioskRig(control: ControlSettings(connectionTimeout: 1))
+        let silent = try rig.client()
+        let idle = try rig.client()
+        #expect(idle.sendRaw(Array("idle player\n".utf8)))
+        #expect(eventually(5) { rig.server.clientCount == 1 })  // the silent one is gone
+        #expect(throws: (any Error).self) { try silent.send("ping") }
+        _ = rig.kiosk.perform(.play(.number(1)), source: .gpio)
+        #expect(try idle.readReply().lines == ["changed: player"])
     }
 
     @Test func tooManyClientsAreTurnedAway() throws {
@@ -181,6 +213,13 @@ import Glibc
         #expect(rig.kiosk.status.state.play?.position == 2)
     }
 
+    @Test func tcpBindsToLocalhostByName() throws {
+        let (fd, port) = try ControlServer.listenTCP(address: "localhost", port: 0)
+        defer { close(fd) }
+        #expect(port > 0)
+        #expect(throws: SocketError.self) { _ = try ControlServer.listenTCP(address: "kiosk.local", port: 0) }
+    }
+
     @Test func ctlTranslatesVisitorWords() {
         #expect(ControlClient.protocolLine(forCtl: ["play", "3"]) == "playstop \"3\"")
         #expect(ControlClient.protocolLine(forCtl: ["lang", "zh"]) == "language \"zh\"")
@@ -198,5 +237,31 @@ import Glibc
         #expect(throws: MPDError.self) { try MPDRequest(line: "a \"b\"c") }
         let request = MPDRequest(name: "language", arguments: ["z\"h"])
         #expect(try MPDRequest(line: request.line) == request)
+    }
+}
+
+@Suite struct ClientHandshakeTests {
+    /// What phone apps and home-automation clients send on connect: answered, not ACKed as unknown.
+    @Test func whatClientsSendOnConnectIsAnswered() throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        for line in ["binarylimit 8192", "tagtypes", "tagtypes clear", "tagtypes enable Title Track", "commands",
+                     "notcommands", "outputs", "status", "stats", "listplaylists", "lsinfo \"\"", "listfiles \"\"",
+                     "list album", "plchanges 0", "plchangesposid 0", "playlistinfo 0:3", "currentsong", "channels",
+                     "readmessages", "urlhandlers", "decoders", "replay_gain_status", "listpartitions", "listmounts",
+                     "count title \"\"", "crossfade 0", "repeat 0", "random 0", "idle"] {
+            if line == "idle" {
+                #expect(client.sendRaw(Array("idle\nnoidle\n".utf8)))
+                #expect(try client.readReply().ok)
+                continue
+            }
+            let reply = try client.send(line)
+            #expect(reply.ok, "\(line): \(reply.ack ?? "")")
+        }
+        #expect(try client.send("albumart \"moyo-selo/01-library.ru.ogg\" 0").ack?.hasPrefix("ACK [50@0] {albumart}") == true)
+        #expect(try client.send("random 1").ack?.hasPrefix("ACK [2@0] {random}") == true)
+        #expect(try client.send("crossfade 5").ack?.hasPrefix("ACK [2@0] {crossfade}") == true)
+        #expect(try client.send("playlistinfo 0:3").lines.filter { $0.hasPrefix("Pos: ") } == ["Pos: 0", "Pos: 1", "Pos: 2"])
+        #expect(try client.send("playlistinfo 9").ack == "ACK [2@0] {playlistinfo} Bad song index")
     }
 }

@@ -31,15 +31,16 @@ final class KioskRig: @unchecked Sendable {
     var socket: String { configuration.control.socketPath }
 
     init(player: PlayerSettings = PlayerSettings(), control: ControlSettings? = nil, store useStore: Bool = true,
-         readOnlyStore: Bool = false, reload: Kiosk.Reloading? = nil) throws {
+         readOnlyStore: Bool = false, reload: Kiosk.Reloading? = nil,
+         clock: (@Sendable () -> Moment)? = nil) throws {
         folder = try makeDataFolder()
         var configuration = KioskConfiguration(dataDirectory: folder.path, tour: "moyo-selo",
                                                audio: AudioSettings(device: "none"), volume: 70, player: player)
         configuration.control = control ?? ControlSettings(socketPath: folder.appendingPathComponent("control.sock").path)
         if control != nil { configuration.control.socketPath = folder.appendingPathComponent("control.sock").path }
         self.configuration = configuration
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        // Silent: the unwritable-database test's loud line is what it checks for, not noise for the test log.
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         if useStore {
             let path = configuration.databasePath
             if readOnlyStore {
@@ -56,7 +57,7 @@ final class KioskRig: @unchecked Sendable {
         let config = configuration
         kiosk = Kiosk(configuration: configuration, tour: try shelf.install("moyo-selo"), speaker: SilentSpeaker(),
                       store: store, logger: logger, loadTour: { try shelf.install($0) },
-                      reload: reload ?? { id in (config, try shelf.install(id)) })
+                      reload: reload ?? { id in (config, try shelf.install(id)) }, clock: clock ?? Moment.now)
         server = ControlServer(kiosk: kiosk, settings: configuration.control, logger: logger)
         try server.start()
     }

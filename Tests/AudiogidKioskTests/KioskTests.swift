@@ -114,3 +114,107 @@ final class SeenStates: @unchecked Sendable {
     var count: Int { lock.withLock { states.count } }
     var all: [PlayerState] { lock.withLock { states } }
 }
+
+@Suite struct TourShelfTests {
+    @Test func anOptimisedTourIsQueuedInRouteOrder() throws {
+        let folder = try makeDataFolder(tours: ["koltso-vremeni"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shelf = TourShelf(toursDirectory: folder.appendingPathComponent("tours").path,
+                              audioDirectory: folder.appendingPathComponent("audio").path, store: nil, logger: .init(label: "t"))
+        let installed = try shelf.install("koltso-vremeni")
+        #expect(installed.tour.route.order == .optimize)
+        #expect(Set(installed.order.map(\.id)) == Set(installed.tour.stops.map(\.id)))
+        #expect(installed.order.map(\.id) != installed.tour.stops.map(\.id))  // the author listed them out of walking order
+        if let start = installed.tour.route.start { #expect(installed.order.first?.id == start) }
+    }
+
+    @Test func unsafeOrMissingTourIDsAreRefused() throws {
+        let folder = try makeDataFolder(tours: ["moyo-selo"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shelf = TourShelf(toursDirectory: folder.appendingPathComponent("tours").path,
+                              audioDirectory: folder.appendingPathComponent("audio").path, store: nil, logger: .init(label: "t"))
+        #expect(throws: KioskSetupError.self) { try shelf.install("../moyo-selo") }
+        #expect(throws: KioskSetupError.self) { try shelf.install("nowhere") }
+    }
+}
+
+/// A clock the test moves by hand.
+final class HandClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var moment = Moment(seconds: 1_000_000, minuteOfDay: 12 * 60)
+    func now() -> Moment { lock.withLock { moment } }
+    func advance(_ seconds: Double, minuteOfDay: Int? = nil) {
+        lock.withLock {
+            moment.seconds += seconds
+            if let minuteOfDay { moment.minuteOfDay = minuteOfDay }
+        }
+    }
+}
+
+@Suite(.serialized) struct KioskClockTests {
+    @Test func theIdlePromptPlaysThroughTheSpeakerAndIsNotLoggedAsAStop() async throws {
+        let clock = HandClock()
+        let prompt = IdlePrompt(clips: ["ru": "moyo-selo/00-intro.ru.ogg"], afterSeconds: 300)
+        let rig = try KioskRig(player: PlayerSettings(idlePrompt: prompt), clock: { clock.now() })
+        clock.advance(299)
+        rig.kiosk.tick()
+        #expect(rig.kiosk.status.state == .idle)
+        clock.advance(1)
+        rig.kiosk.tick()
+        #expect(rig.kiosk.status.state.play?.isPrompt == true)
+        #expect(rig.kiosk.status.state.play?.clip.path == "moyo-selo/00-intro.ru.ogg")
+        #expect(await rig.kiosk.execute(commandLine: "play 1", source: .gpio) == .done)  // a press cuts the prompt
+        #expect(try rig.store!.plays().map(\.stopNumber) == [1])
+    }
+
+    @Test func quietHoursRefusePressesAndFadeOutAtClosingTime() async throws {
+        let clock = HandClock()
+        let rig = try KioskRig(player: PlayerSettings(openingHours: [DailyWindow(start: 9 * 60, end: 18 * 60)]),
+                               clock: { clock.now() })
+        clock.advance(1, minuteOfDay: 17 * 60 + 59)
+        #expect(await rig.kiosk.execute(commandLine: "play 2", source: .gpio) == .done)
+        clock.advance(60, minuteOfDay: 18 * 60)
+        rig.kiosk.tick()
+        #expect(rig.kiosk.status.state == .idle)
+        #expect(await rig.kiosk.execute(commandLine: "play 2", source: .gpio) == .refused("quiet hours: the kiosk is closed"))
+        let plays = try rig.store!.plays()
+        #expect(plays.map(\.outcome) == ["interrupted"])
+        #expect(plays[0].secondsHeard == 60)
+        let ack = try rig.client().send("playstop 3").ack
+        #expect(ack == "ACK [55@0] {playstop} quiet hours: the kiosk is closed")
+    }
+}
+
+@Suite struct KioskReloadTests {
+    /// A reload that takes long (indexing a big tour on a Pi) does not hold up presses or status.
+    @Test func aSlowReloadDoesNotBlockOtherCommands() async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let entered = DispatchSemaphore(value: 0)
+        let box = RigBox()
+        let rig = try KioskRig(reload: { id in
+            entered.signal()
+            gate.wait()  // held until the test has been answered meanwhile
+            return try box.reload(id)
+        })
+        box.rig = rig
+        let kiosk = rig.kiosk
+        let reloading = Task.detached { await kiosk.execute(commandLine: "reload", source: .socket) }
+        entered.wait()
+        let client = try ControlClient(address: rig.socket, timeout: 3)  // a blocked kiosk would time out here
+        #expect(try client.send("playstop 2").ok)
+        #expect(try client.send("status").value("stop") == "2")
+        gate.signal()
+        #expect(await reloading.value == .done)
+        #expect(rig.kiosk.status.state.play?.stopNumber == 2)  // the reload kept the clip
+    }
+}
+
+final class RigBox: @unchecked Sendable {
+    weak var rig: KioskRig?
+    func reload(_ id: String) throws -> (KioskConfiguration, InstalledTour) {
+        guard let rig else { throw KioskSetupError("gone") }
+        let shelf = TourShelf(toursDirectory: rig.configuration.toursDirectory, audioDirectory: rig.configuration.audioDirectory,
+                              store: nil, logger: .init(label: "t"))
+        return (rig.configuration, try shelf.install(id))
+    }
+}

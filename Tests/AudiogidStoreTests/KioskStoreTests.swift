@@ -137,3 +137,28 @@ func temporaryFolder() throws -> URL {
         #expect(svg.components(separatedBy: "<rect ").count - 1 == 1 + 2 * 4)
     }
 }
+
+@Suite struct MigrationTests {
+    /// A database written by the first release (schema v1 only) opens and gains the v2 column, keeping its rows.
+    @Test func aVersionOneDatabaseIsMigratedInPlace() throws {
+        let path = try temporaryFolder().appendingPathComponent("v1.sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            var migrator = KioskStore.migrator
+            migrator.eraseDatabaseOnSchemaChange = false
+            try migrator.migrate(queue, upTo: "v1")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO clip(path, size, modified, checksum, frames, sampleRate, channels, format, duration, loudnessLUFS, indexedAt)
+                    VALUES ('a.ogg', 1, 2, 'x', 22050, 22050, 1, 'OGG/VORBIS', 1, -19.5, 3)
+                    """)
+            }
+        }
+        let store = try KioskStore(path: path)
+        let clip = try #require(try store.indexedClips()["a.ogg"])
+        #expect(clip.loudnessLUFS == -19.5 && clip.truePeakDBTP == nil)
+        try store.saveClips([IndexedClip(path: "b.ogg", size: 1, modified: 1, checksum: "y", info: clip.info,
+                                         loudnessLUFS: -18, truePeakDBTP: -3.5, indexedAt: 4)])
+        #expect(try store.indexedClips()["b.ogg"]?.truePeakDBTP == -3.5)
+    }
+}

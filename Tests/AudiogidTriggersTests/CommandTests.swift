@@ -30,9 +30,10 @@ import Testing
         private var collected = Data()
         private var collectedError = Data()
 
-        init(_ arguments: [String]) throws {
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
             process.executableURL = CommandTests.executable
             process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.currentDirectoryURL = CommandTests.packageRoot
             process.standardOutput = output
             process.standardError = error

@@ -77,6 +77,94 @@ import Testing
         #expect(daemon.stderr.contains("trigger: keypad \(keypad)"))
     }
 
+    @Test func aTokenOnAPseudoTerminalPlaysTheStopIntoALSAsFilePlugin() throws {
+        let port = FakeSerialPort(link: dir + "/ttyUSB0")
+        let wav = dir + "/out.wav"
+        // ALSA_CONFIG_PATH replaces the system's configuration: `capture` records exactly what the daemon writes.
+        try """
+            pcm.capture {
+                @args [ FILE ]
+                @args.FILE { type string }
+                type file
+                slave.pcm { type null }
+                file $FILE
+                format "wav"
+            }
+            """.write(toFile: dir + "/asound.conf", atomically: true, encoding: .utf8)
+        let file = dir + "/kiosk.yaml"
+        try """
+            data: \(CommandTests.packageRoot.path)
+            database: \(dir)/kiosk.sqlite
+            tour: moyo-selo
+            audio: {device: 'capture:FILE="\(wav)"', paced: false, sample_rate: 48000, channels: 2}
+            control: {socket: \(dir)/control.sock}
+            triggers:
+              serial:
+                - port: \(port.link)
+                  match: {"^BTN(\\\\d+)$": "play \\\\1"}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try CommandTests.Run(["daemon", "--config", file], environment: ["ALSA_CONFIG_PATH": dir + "/asound.conf"])
+        defer { daemon.process.interrupt(); _ = daemon.finish() }
+        #expect(try waitFor { $0["state"] == "stop" })
+        usleep(300_000)   // the source opens the port
+
+        port.send("BTN3\r\n")
+        #expect(try waitFor { $0["stop"] == "3" })
+        // The file plugin is not paced: the clip is written out at once and the player falls back to stop.
+        #expect(try waitFor { $0["state"] == "stop" })
+        daemon.process.interrupt()
+        #expect(daemon.finish() == 0)
+        #expect(daemon.stderr.contains("play stop 3 moyo-selo/03-memorial.ru.ogg [serial]"))
+
+        let data = try Data(contentsOf: URL(fileURLWithPath: wav))
+        let start = try #require(data.range(of: Data("data".utf8))).upperBound + 4
+        let samples = data[start...].withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        let seconds = Double(samples.count / 2) / 48000
+        // Stop 3's Russian clip is 9.73 s (22.05 kHz Ogg Vorbis, resampled to 48 kHz): all of it, and sound, not silence.
+        #expect(abs(seconds - 9.73) < 0.15, "\(seconds) s written")
+        #expect((samples.map { abs(Int($0)) }.max() ?? 0) > 3000)
+    }
+
+    @Test func aKeypadNumberWithNoStopIsAnsweredFromAudioSystem() throws {
+        let keypad = dir + "/keypad"
+        #expect(mkfifo(keypad, 0o600) == 0)
+        let keys = open(keypad, O_RDWR)
+        defer { close(keys) }
+        let wav = dir + "/out.wav"
+        try "pcm.capture {\n @args [ FILE ]\n @args.FILE { type string }\n type file\n slave.pcm { type null }\n file $FILE\n format \"wav\"\n}\n"
+            .write(toFile: dir + "/asound.conf", atomically: true, encoding: .utf8)
+        let file = dir + "/kiosk.yaml"
+        try """
+            data: \(CommandTests.packageRoot.path)
+            database: \(dir)/kiosk.sqlite
+            tour: moyo-selo
+            audio: {device: 'capture:FILE="\(wav)"', paced: false, sample_rate: 48000, channels: 2}
+            control: {socket: \(dir)/control.sock}
+            triggers:
+              keypad: {device: \(keypad), grab: false}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try CommandTests.Run(["daemon", "--config", file], environment: ["ALSA_CONFIG_PATH": dir + "/asound.conf"])
+        defer { daemon.process.interrupt(); _ = daemon.finish() }
+        #expect(try waitFor { $0["state"] == "stop" })
+        usleep(300_000)
+        var bytes: [UInt8] = []
+        for name in ["KP4", "KP2", "KPENTER"] { bytes += InputEvent.key(KeyCode.code(name)!).bytes + InputEvent.key(KeyCode.code(name)!, pressed: false).bytes }
+        #expect(write(keys, bytes, bytes.count) == bytes.count)
+        let deadline = Date().addingTimeInterval(10)
+        while !daemon.stderr.contains("system/no-such-stop") && Date() < deadline { usleep(50_000) }
+        #expect(try waitFor { $0["state"] == "stop" })
+        daemon.process.interrupt()
+        #expect(daemon.finish() == 0)
+        // Stop 42 does not exist: the tour's default language (ru) says so.
+        #expect(daemon.stderr.contains("play stop prompt system/no-such-stop.ru.ogg [keypad]"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: wav))
+        let start = try #require(data.range(of: Data("data".utf8))).upperBound + 4
+        let samples = data[start...].withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        let seconds = Double(samples.count / 2) / 48000
+        #expect(abs(seconds - 1.82) < 0.1, "\(seconds) s written")
+        #expect((samples.map { abs(Int($0)) }.max() ?? 0) > 3000)
+    }
+
     @Test func gpsTrackPlaysTheBoatsStopsInOrder() throws {
         let gps = dir + "/gps"
         let config = try kiosk(tour: "teplokhodik", triggers: "triggers:\n  gps: {port: \(gps)}\n")

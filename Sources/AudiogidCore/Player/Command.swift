@@ -124,3 +124,28 @@ extension Command {
         }
     }
 }
+
+extension Command: CustomStringConvertible {
+    /// The command as a ctl line (`play 3`, `lang zh`, `volume +10`): what logs show, and what `Command(line:)` reads back.
+    public var description: String {
+        switch self {
+        case .play(let reference): "play \(reference)"
+        case .playPosition(let index): "playpos \(index)"
+        case .next: "next"
+        case .previous: "previous"
+        case .replay: "replay"
+        case .stop: "stop"
+        case .pause: "pause"
+        case .resume: "resume"
+        case .toggle: "toggle"
+        case .language(.code(let code)): "lang \(code)"
+        case .language(.next): "lang next"
+        case .volume(.set(let level)): "volume \(level)"
+        case .volume(.change(let delta)): "volume \(delta < 0 ? "-" : "+")\(abs(delta))"
+        case .volume(.up): "volume up"
+        case .volume(.down): "volume down"
+        case .tour(let id): "tour \(id)"
+        case .reload: "reload"
+        }
+    }
+}

@@ -122,6 +122,22 @@ public struct Player: Sendable {
         }
     }
 
+    /// A short sound of the player's own that is not a stop (the keypad's "no such stop", from `audio/system/`):
+    /// played like the idle prompt, in the visitor's language if there is one, replacing what plays, so a
+    /// wrong number is answered rather than met with silence.
+    public mutating func announce(_ clips: ClipPaths, source: PressSource, at now: Moment) -> PlayerDecision {
+        guard settings.isOpen(minuteOfDay: now.minuteOfDay) else { return PlayerDecision(refusal: .quietHours) }
+        guard let clip = choose(from: clips) else { return PlayerDecision() }
+        var effects: [PlayerEffect] = []
+        if let playing = state.play { effects.append(end(playing, .interrupted, at: now)) }
+        pending.removeAll()
+        let play = Play(token: takeToken(), stopID: nil, stopNumber: nil, position: nil, clip: clip,
+                        source: source, startedAt: now.seconds)
+        startStretch(play, at: now)
+        effects.append(.start(play))
+        return PlayerDecision(effects)
+    }
+
     /// The audio engine played the clip to its end (or gave up on it).
     public mutating func clipEnded(token: UInt64, outcome: PlayOutcome = .finished, secondsHeard: Double? = nil,
                                    at now: Moment) -> [PlayerEffect] {

@@ -34,6 +34,8 @@ final class MPDSession: @unchecked Sendable {  // owned by one connection thread
         "search": .read, "count": .read, "listmounts": .read, "listneighbors": .read, "channels": .read,
         "readmessages": .read, "subscribe": .read, "unsubscribe": .read, "replay_gain_status": .read,
         "urlhandlers": .read, "decoders": .read, "getvol": .read, "clearerror": .control, "config": .admin,
+        "listfiles": .read, "albumart": .read, "readpicture": .read, "binarylimit": nil, "listpartitions": .read,
+        "protocol": nil, "crossfade": .control, "mixrampdb": .control, "mixrampdelay": .control,
         "play": .control, "playid": .control, "stop": .control, "pause": .control, "next": .control,
         "previous": .control, "setvol": .control, "volume": .control, "repeat": .control, "random": .control,
         "single": .control, "consume": .control, "enableoutput": .admin, "disableoutput": .admin,
@@ -143,11 +145,20 @@ final class MPDSession: @unchecked Sendable {  // owned by one connection thread
         case "tagtypes":
             if args.isEmpty { out += ["tagtype: Title", "tagtype: Track", "tagtype: Album", "tagtype: Name"] }
         case "urlhandlers", "listplaylists", "listall", "listallinfo", "find", "search", "listmounts",
-             "listneighbors", "channels", "readmessages", "list", "lsinfo", "decoders":
+             "listneighbors", "channels", "readmessages", "list", "lsinfo", "decoders", "listfiles",
+             "binarylimit", "protocol":
             // Tours are not a music library: listings are empty rather than errors, so clients connect cleanly.
             break
         case "listplaylist", "listplaylistinfo":
             throw MPDError(.noExist, "No such playlist")
+        case "albumart", "readpicture":
+            throw MPDError(.noExist, "No file exists")  // what MPD says for a song without cover art
+        case "listpartitions":
+            out.append("partition: default")
+        case "crossfade", "mixrampdb", "mixrampdelay":
+            // Stops never overlap: fades are the engine's own, so only "none" is accepted.
+            try arguments(1...1)
+            guard Double(args[0]) == 0 || args[0] == "nan" else { throw MPDError(.argument, "\(name) stays off: stops never overlap") }
         case "count":
             out += ["songs: 0", "playtime: 0"]
         case "replay_gain_status":
@@ -164,7 +175,7 @@ final class MPDSession: @unchecked Sendable {  // owned by one connection thread
             }
             return .idle(interest)
         case "noidle":
-            break  // outside idle, MPD ignores it
+            break  // inside a command list; a bare one outside idle gets no reply (ControlConnection)
         case "play", "playid":
             try arguments(0...1)
             if args.isEmpty { try perform(.resume) }

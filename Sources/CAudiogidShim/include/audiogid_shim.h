@@ -41,7 +41,7 @@ static inline size_t audiogid_gpio_v2_line_event_offset_of_seqno(void) { return 
 static inline size_t audiogid_input_event_offset_of_type(void) { return offsetof(struct input_event, type); }
 static inline size_t audiogid_input_event_offset_of_value(void) { return offsetof(struct input_event, value); }
 
-/* The ioctls themselves. These are the only calls that need a real chip; checked on hardware only. */
+/* The ioctls themselves. These are the only calls that need a real chip; they can be checked only on hardware (there is no GPIO chip in CI). */
 static inline int audiogid_gpio_chip_info(int fd, struct gpiochip_info *info) {
     return ioctl(fd, GPIO_GET_CHIPINFO_IOCTL, info);
 }
@@ -56,7 +56,7 @@ static inline int audiogid_gpio_set_values(int fd, struct gpio_v2_line_values *v
 }
 
 /* Whole line requests, built in C where the kernel's unions and fixed arrays are native (Swift imports
- * them as tuples). Each returns the request fd, or -1 with errno set. Checked on hardware only. */
+ * them as tuples). Each returns the request fd, or -1 with errno set. Checkable only on hardware. */
 int audiogid_gpio_chip_describe(int chip_fd, char name[32], char label[32], uint32_t *lines);
 int audiogid_gpio_line_name(int chip_fd, uint32_t offset, char name[32]);
 int audiogid_gpio_request_inputs(int chip_fd, const uint32_t *offsets, uint32_t count, uint64_t flags,

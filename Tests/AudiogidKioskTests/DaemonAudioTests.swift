@@ -1,0 +1,199 @@
+import AudiogidCore
+import AudiogidManifest
+import AudiogidStore
+import Foundation
+import Testing
+@testable import AudiogidKiosk
+
+/// The daemon process with its real audio engine writing into ALSA's `file` plugin: what came out
+/// is exactly what a speaker would have been sent.
+@Suite(.serialized) struct DaemonAudioTests {
+    /// An ALSA configuration with only a `capture` PCM that records into a WAV file (not paced).
+    static func alsaConfig(in folder: URL) throws -> String {
+        let path = folder.appendingPathComponent("asound.conf").path
+        try """
+            pcm.capture {
+                @args [ FILE ]
+                @args.FILE { type string }
+                type file
+                slave.pcm { type null }
+                file $FILE
+                format "wav"
+            }
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// 16-bit samples of a WAV the file plugin wrote (its sizes are filled in when the device closes).
+    static func samples(_ url: URL) throws -> [Int16] {
+        let data = try Data(contentsOf: url)
+        guard let range = data.range(of: Data("data".utf8)) else { return [] }
+        let start = range.upperBound + 4
+        return data[start...].withUnsafeBytes { raw in Array(raw.bindMemory(to: Int16.self)) }
+    }
+
+    @Test func aPlayedStopComesOutOfTheDeviceInTheChosenLanguageWithFallback() throws {
+        let folder = try makeDataFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let wav = folder.appendingPathComponent("out.wav")
+        let config = folder.appendingPathComponent("kiosk.yaml")
+        try """
+            audio:
+              device: capture:FILE="\(wav.path)"
+              paced: false
+              sample_rate: 48000
+              channels: 2
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let alsa = try Self.alsaConfig(in: folder)
+        let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path, "--device", "capture:FILE=\"\(wav.path)\""],
+                                       environment: ["ALSA_CONFIG_PATH": alsa])
+        #expect(daemon.ready(), "\(daemon.output)")
+        #expect(try daemon.ctl("lang", "en").status == 0)
+        // Stop 5 has no English clip: the Russian one plays, and the log says so.
+        #expect(try daemon.ctl("play", "5").status == 0)
+        #expect(eventually(10) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
+        daemon.terminate()
+        #expect(daemon.process.terminationStatus == 0)
+
+        let clip = try ClipProbe.probe(folder.appendingPathComponent("audio/moyo-selo/05-club.ru.ogg"))
+        let samples = try Self.samples(wav)
+        let frames = samples.count / 2
+        // The whole clip, resampled from 22.05 kHz to 48 kHz, and nothing else.
+        #expect(abs(Double(frames) / 48000 - clip.durationSeconds) < 0.1, "\(frames) frames for a \(clip.durationSeconds) s clip")
+        let peak = samples.map { Int(abs(Int32($0))) }.max() ?? 0
+        #expect(peak > 3000)
+        #expect(samples.prefix(16).allSatisfy { abs(Int32($0)) < 200 })  // faded in: no click at the start
+
+        let store = try KioskStore(readingOnly: folder.appendingPathComponent(KioskStore.fileName).path)
+        let plays = try store.plays()
+        #expect(plays.count == 1)
+        #expect(plays[0].language == "ru" && plays[0].stopNumber == 5 && plays[0].outcome == "finished")
+        #expect(abs((plays[0].secondsHeard ?? 0) - clip.durationSeconds) < 0.1)
+        // Loudness was measured into the clip index, once.
+        let indexed = try store.indexedClips()
+        #expect(indexed["moyo-selo/05-club.ru.ogg"]?.loudnessLUFS.map { $0 < -10 && $0 > -40 } == true)
+    }
+
+    @Test func volumeReachesTheSamples() throws {
+        let folder = try makeDataFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let alsa = try Self.alsaConfig(in: folder)
+        var peaks: [Int] = []
+        for volume in [100, 25] {
+            let wav = folder.appendingPathComponent("out-\(volume).wav")
+            let config = folder.appendingPathComponent("kiosk.yaml")
+            try "audio: {paced: false}\nvolume: \(volume)\n".write(to: config, atomically: true, encoding: .utf8)
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(KioskStore.fileName))
+            let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path, "--device", "capture:FILE=\"\(wav.path)\""],
+                                           environment: ["ALSA_CONFIG_PATH": alsa])
+            #expect(daemon.ready(), "\(daemon.output)")
+            #expect(try daemon.ctl("play", "7").status == 0)
+            #expect(eventually(10) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
+            daemon.terminate()
+            peaks.append(try Self.samples(wav).map { Int(abs(Int32($0))) }.max() ?? 0)
+        }
+        #expect(peaks[0] > 3000)
+        #expect(peaks[1] * 4 < peaks[0])  // 25 % on a perceptual (cubic) curve is far quieter than a quarter
+    }
+}
+
+/// Preempt and stop, as the device received them: a long clip cut by a press (or `stop`) part-way,
+/// faded rather than clicked. The `file` plugin takes samples as fast as the engine makes them, so the
+/// long clip is ten minutes: the press arrives long before the engine could have written all of it
+/// (a debug build writes it at about 90 times real time: seconds, not milliseconds).
+@Suite(.serialized) struct DaemonCutTests {
+    static func makeTour(in folder: URL) throws {
+        let tour = folder.appendingPathComponent("tours/cut"), audio = folder.appendingPathComponent("audio/cut")
+        try FileManager.default.createDirectory(at: tour, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: audio, withIntermediateDirectories: true)
+        for (name, seconds, hz) in [("long", 600, 440), ("short", 1, 880)] {
+            // 8 kHz mono WAV: cheap to make (no encoder run) and small (9.6 MB for ten minutes); the engine resamples it.
+            let wav = audio.appendingPathComponent("\(name).wav").path
+            #expect(try run("/usr/bin/sox", ["-n", "-r", "8000", "-c", "1", "-b", "16", wav, "synth", "\(seconds)", "sine", "\(hz)", "vol", "0.5"]).status == 0)
+        }
+        // Index the clips as a previous start would have, so the daemon does not spend seconds of CPU measuring
+        // ten minutes of sine (which starves the other suites running in parallel).
+        let store = try KioskStore(path: folder.appendingPathComponent(KioskStore.fileName).path)
+        for name in ["long", "short"] {
+            let url = audio.appendingPathComponent("\(name).wav")
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            try store.saveClips([IndexedClip(path: "cut/\(name).wav", size: (attributes[.size] as! NSNumber).int64Value,
+                                             modified: (attributes[.modificationDate] as! Date).timeIntervalSince1970,
+                                             checksum: "test", info: try ClipProbe.probe(url), loudnessLUFS: -9, truePeakDBTP: -6,
+                                             indexedAt: 0)])
+        }
+        try store.close()
+        try """
+            format: 1
+            id: cut
+            title: Cut
+            languages: [en]
+            stops:
+              - {id: long, number: 1, title: Long, audio: {en: cut/long.wav}}
+              - {id: short, number: 2, title: Short, audio: {en: cut/short.wav}}
+            """.write(to: tour.appendingPathComponent("tour.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    /// Runs the daemon on the `cut` tour, sends `words` one after the other, waits for silence, returns the left channel.
+    static func record(_ commands: [[String]], in folder: URL) throws -> (left: [Int16], daemon: DaemonProcess) {
+        let wav = folder.appendingPathComponent("out.wav")
+        let alsa = try DaemonAudioTests.alsaConfig(in: folder)
+        let config = folder.appendingPathComponent("kiosk.yaml")
+        try "tour: cut\naudio: {paced: false}\n".write(to: config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path, "--device", "capture:FILE=\"\(wav.path)\""],
+                                       environment: ["ALSA_CONFIG_PATH": alsa])
+        #expect(daemon.ready(within: 20), "\(daemon.output)")
+        for words in commands { #expect(try run(executable, ["ctl", "--socket", daemon.socket] + words).status == 0) }
+        #expect(eventually(60) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
+        daemon.terminate()
+        let samples = try DaemonAudioTests.samples(wav)
+        return (stride(from: 0, to: samples.count - 1, by: 2).map { samples[$0] }, daemon)
+    }
+
+    /// Sign changes per second over `frames` at the end: about twice the tone's frequency.
+    static func crossingsPerSecond(_ left: ArraySlice<Int16>) -> Double {
+        var count = 0
+        var previous = left.first ?? 0
+        for sample in left.dropFirst() where sample != 0 {
+            if (sample > 0) != (previous > 0) { count += 1 }
+            previous = sample
+        }
+        return Double(count) / (Double(left.count) / 48000)
+    }
+
+    /// The largest jump between neighbouring samples, relative to the peak: a sine at 880 Hz moves at most
+    /// 0.12 of its peak per sample at 48 kHz; a cut without a fade jumps by up to twice the peak.
+    static func largestStep(_ left: [Int16]) -> Double {
+        let peak = Double(left.map { abs(Int32($0)) }.max() ?? 1)
+        var step: Int32 = 0
+        for i in 1 ..< left.count { step = max(step, abs(Int32(left[i]) - Int32(left[i - 1]))) }
+        return Double(step) / peak
+    }
+
+    @Test func aPressPreemptsTheLongClipWithAFadeAndTheNewStopPlaysWhole() throws {
+        let folder = try makeDataFolder(tours: [])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.makeTour(in: folder)
+        let (left, daemon) = try Self.record([["play", "1"], ["play", "2"]], in: folder)
+        let seconds = Double(left.count) / 48000
+        #expect(seconds > 1 && seconds < 300, "\(seconds) s written: the long clip was not cut")
+        #expect(abs(Self.crossingsPerSecond(left.suffix(24000)) - 1760) < 60)    // the end is the 880 Hz stop
+        #expect(abs(Self.crossingsPerSecond(left.prefix(24000)) - 880) < 60)     // the start the 440 Hz one
+        #expect(Self.largestStep(left) < 0.3)
+        let plays = try KioskStore(readingOnly: folder.appendingPathComponent(KioskStore.fileName).path).plays()
+        #expect(plays.map(\.stopNumber) == [1, 2])
+        #expect(plays.map(\.outcome) == ["interrupted", "finished"])
+        _ = daemon
+    }
+
+    @Test func stopFadesOutPartWay() throws {
+        let folder = try makeDataFolder(tours: [])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.makeTour(in: folder)
+        let (left, _) = try Self.record([["play", "1"], ["stop"]], in: folder)
+        let seconds = Double(left.count) / 48000
+        #expect(seconds > 0.5 && seconds < 300, "\(seconds) s written")
+        #expect(Self.largestStep(left) < 0.3)
+        #expect(abs(Int32(left.last ?? 0)) < 500)  // faded to (near) silence, not cut mid-wave
+    }
+}
