@@ -138,7 +138,7 @@ import Testing
         try pipe.read(frames: 9600)
         engine.pause()
         pipe.drainInBackground()
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(60)
         while !engine.status.paused && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let paused = engine.status
         #expect(paused.paused)
@@ -146,7 +146,7 @@ import Testing
         #expect(paused.position > 0.19 && paused.position < 1)
         #expect(log.events.filter(\.isFinished).isEmpty)
         engine.resume()
-        try await log.wait(timeout: 60) { $0.isFinished }
+        try await log.wait { $0.isFinished }
         await engine.shutdown()
 
         let rec = pipe.finish()
@@ -218,7 +218,7 @@ import Testing
         try pipe.read(frames: 9600)
         engine.setVolume(50) // 0.5³ = 0.125: the level goes from 0.5 to 0.0625
         pipe.drainInBackground()
-        try await log.wait(timeout: 60) { $0.isFinished }
+        try await log.wait { $0.isFinished }
         await engine.shutdown()
         let x = pipe.finish().channel(0)
         #expect(x.count == 48000 * 20)

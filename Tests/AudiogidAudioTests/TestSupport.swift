@@ -130,14 +130,17 @@ final class EventLog: Sendable {
     var events: [AudioEvent] { seen.list.withLock { $0 } }
 
     /// Waits until an event matching `predicate` arrives; fails the test after `timeout` seconds.
+    /// The limit is generous because the whole package's tests share two cores and a small pool of threads:
+    /// a test here may not be scheduled for seconds while others block theirs.
     @discardableResult
-    func wait(timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
+    func wait(timeout: Double = 60, sourceLocation: SourceLocation = #_sourceLocation,
               _ predicate: (AudioEvent) -> Bool) async throws -> AudioEvent {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let hit = events.first(where: predicate) { return hit }
             try await Task.sleep(for: .milliseconds(2))
         }
+        if let hit = events.first(where: predicate) { return hit }
         Issue.record("no matching event in \(timeout) s; saw \(events)", sourceLocation: sourceLocation)
         throw TestFailure("timeout")
     }
@@ -203,7 +206,7 @@ final class PipeCapture: @unchecked Sendable {
     }
 
     /// Reads until `frames` frames have come out (the engine is then certainly past them).
-    func read(frames: Int, timeout: Double = 20) throws {
+    func read(frames: Int, timeout: Double = 60) throws {
         let want = frames * channels * 2
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 65536)
