@@ -25,7 +25,13 @@ public enum StatisticsReport {
     }
 
     static func table(_ s: PlayStatistics) -> String {
-        var out = "Plays \(s.from ?? "(first)") to \(s.to ?? "(last)"): \(s.total.plays), "
+        let range = switch (s.from, s.to) {
+        case (nil, nil): "Plays (all)"
+        case let (from?, nil): "Plays from \(from)"
+        case let (nil, to?): "Plays up to \(to)"
+        case let (from?, to?): "Plays \(from) to \(to)"
+        }
+        var out = "\(range): \(s.total.plays), "
         out += "completed \(percent(s.total.completionRate)), heard \(String(format: "%.1f", s.total.secondsHeard / 3600)) h\n"
         for (name, path) in sections {
             let rows = s[keyPath: path]

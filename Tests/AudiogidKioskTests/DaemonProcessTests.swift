@@ -258,7 +258,7 @@ final class DaemonProcess: @unchecked Sendable {
         let database = folder.appendingPathComponent(KioskStore.fileName).path
         let table = try run(executable, ["stats", "--data", folder.path])
         #expect(table.status == 0)
-        #expect(table.output.hasPrefix("Plays (first) to (last): 3, completed 0%"))
+        #expect(table.output.hasPrefix("Plays (all): 3, completed 0%"))
         let csv = try run(executable, ["stats", "--db", database, "--format", "csv"]).output.split(separator: "\n")
         #expect(csv.contains { $0.hasPrefix("stop,1 library,2,0,2,0.0000,") })  // two plays, both cut short
         #expect(csv.contains { $0.hasPrefix("language,ru,1,") } && csv.contains { $0.hasPrefix("language,zh,2,") })
@@ -270,7 +270,7 @@ final class DaemonProcess: @unchecked Sendable {
         #expect(try run(executable, ["stats", "--db", database, "--format", "svg", "-o", svgPath]).status == 0)
         #expect(try String(contentsOfFile: svgPath, encoding: .utf8).hasPrefix("<svg"))
         let future = try run(executable, ["stats", "--db", database, "--from", "2999-01-01"])
-        #expect(future.output.hasPrefix("Plays 2999-01-01 to (last): 0"))
+        #expect(future.output.hasPrefix("Plays from 2999-01-01: 0"))
         let badDate = try run(executable, ["stats", "--db", database, "--from", "yesterday"])
         #expect(badDate.status == 1 && badDate.error.contains("YYYY-MM-DD"))
         #expect(try run(executable, ["stats", "--db", folder.appendingPathComponent("none.sqlite").path]).status == 1)
