@@ -127,7 +127,7 @@ func temporaryFolder() throws -> URL {
 
     @Test func tableJSONAndSVG() throws {
         let table = StatisticsReport.render(statistics, as: .table)
-        #expect(table.hasPrefix("Plays 2026-11-01 to (last): 3, completed 67%"))
+        #expect(table.hasPrefix("Plays from 2026-11-01: 3, completed 67%"))
         #expect(table.contains("1 gate          2         1            1        50%"))
         let json = StatisticsReport.render(statistics, as: .json)
         #expect(try JSONDecoder().decode(PlayStatistics.self, from: Data(json.utf8)) == statistics)
