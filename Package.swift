@@ -87,14 +87,17 @@ let package = Package(
             "AudiogidTriggers", "AudiogidAudio", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/TriggerLatency/Player"),
 
+        // What tests share: running the built executable.
+        .target(name: "AudiogidTestSupport", path: "Tests/AudiogidTestSupport"),
+
         .testTarget(name: "AudiogidCoreTests", dependencies: ["AudiogidCore"]),
         .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"], exclude: ["Fixtures"]),
-        .testTarget(name: "AudiogidRouteTests", dependencies: ["AudiogidCore", "AudiogidRoute", "AudiogidManifest"]),
-        .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidCore", "AudiogidAudio", "AudiogidManifest"],
+        .testTarget(name: "AudiogidRouteTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidRoute", "AudiogidManifest"]),
+        .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidAudio", "AudiogidManifest"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidStoreTests", dependencies: ["AudiogidCore", "AudiogidStore"]),
-        .testTarget(name: "AudiogidKioskTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidManifest", "AudiogidAudio", "AudiogidStore"]),
-        .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidCore", "AudiogidTriggers", "CAudiogidShim"]),
-        .testTarget(name: "AudiogidCLITests", dependencies: ["audiogid"]),
+        .testTarget(name: "AudiogidKioskTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidManifest", "AudiogidAudio", "AudiogidStore"]),
+        .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidTriggers", "CAudiogidShim"]),
+        .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
     ]
 )

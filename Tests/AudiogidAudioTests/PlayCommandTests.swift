@@ -1,37 +1,14 @@
 import AudiogidAudio
+import AudiogidTestSupport
 import Foundation
 import Testing
 
 /// `audiogid play` run as staff run it: the built executable, a demo tour, the ALSA capture fixture.
 @Suite struct PlayCommandTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The test bundle sits beside the products of the same build.
-    static var executable: URL {
-        var folder = Bundle.main.bundleURL
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("audiogid")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return packageRoot.appendingPathComponent(".build/debug/audiogid")
-    }
-
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         _ = ALSAFixture.configured
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["play"] + arguments
-        process.currentDirectoryURL = Self.packageRoot
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let result = try BuiltTool.run(["play"] + arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 
     @Test func playsAStopsClipWithTheLanguageFallbackAndExitsWhenItEnds() throws {
@@ -42,7 +19,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("moyo-selo/05-club.ru.ogg"))
         #expect(result.stderr.contains("no en clip"))
-        let clip = Self.packageRoot.appendingPathComponent("audio/moyo-selo/05-club.ru.ogg")
+        let clip = BuiltTool.packageRoot.appendingPathComponent("audio/moyo-selo/05-club.ru.ogg")
         let source = try Recording(clip)
         let rec = try Recording(output)
         #expect(rec.rate == 48000 && rec.channels == 2)
@@ -63,9 +40,9 @@ import Testing
         let pipe = try PipeCapture(scratch)
         _ = ALSAFixture.configured
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = BuiltTool.executable
         process.arguments = ["play", "moyo-selo", "1", "--device", pipe.device, "--unpaced"]
-        process.currentDirectoryURL = Self.packageRoot
+        process.currentDirectoryURL = BuiltTool.packageRoot
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -1,5 +1,6 @@
 import AudiogidCore
 import AudiogidStore
+import AudiogidTestSupport
 import Foundation
 import Testing
 @testable import AudiogidKiosk
@@ -8,8 +9,7 @@ import Glibc
 #endif
 
 /// The built `audiogid` executable: `daemon` as a real process, driven through `ctl` and its socket.
-let executable = ProcessInfo.processInfo.environment["AUDIOGID_BINARY"]
-    ?? repositoryRoot.appendingPathComponent(".build/debug/audiogid").path
+let executable = BuiltTool.executable.path
 
 /// A daemon process on a temp data folder, silent (`--device none`).
 final class DaemonProcess: @unchecked Sendable {

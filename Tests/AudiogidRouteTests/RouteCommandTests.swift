@@ -1,39 +1,12 @@
+import AudiogidTestSupport
 import Foundation
 import Testing
 
 /// `audiogid route` run as a tour author runs it, on the demo tours in the repository.
 @Suite struct RouteCommandTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The test bundle sits beside the products of the same build.
-    static var executable: URL {
-        var folder = Bundle.main.bundleURL
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("audiogid")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return packageRoot.appendingPathComponent(".build/debug/audiogid")
-    }
-
     func route(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["route"] + arguments
-        process.currentDirectoryURL = Self.packageRoot
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("route-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // Files rather than pipes: outputs can exceed a pipe's buffer.
-        let outURL = folder.appendingPathComponent("out"), errURL = folder.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
+        let result = try BuiltTool.run(["route"] + arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 
     func json(_ text: String) throws -> [String: Any] {

@@ -2,24 +2,17 @@
 import Glibc
 #endif
 import Foundation
+import AudiogidTestSupport
 import AudiogidCore
 import Testing
 @testable import AudiogidTriggers
 
 /// `audiogid triggers` and `audiogid gps simulate`, through the built executable.
 @Suite struct CommandTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = BuiltTool.packageRoot
     static let teplokhodikFolder = packageRoot.appendingPathComponent("tours/teplokhodik").path
 
-    static var executable: URL {
-        var folder = Bundle.main.bundleURL
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("audiogid")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return packageRoot.appendingPathComponent(".build/debug/audiogid")
-    }
+    static var executable: URL { BuiltTool.executable }
 
     /// Starts the executable; stdout is collected as it comes.
     final class Run: @unchecked Sendable {
