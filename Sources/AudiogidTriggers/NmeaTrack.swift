@@ -82,17 +82,7 @@ public enum NmeaWriter {
     }
 }
 
-/// A small, fast, seedable generator (Steele et al.'s SplitMix64): reproducible jitter without Foundation's randomness.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
     /// Two independent standard normal values (Box–Muller).
     mutating func gaussianPair() -> (Double, Double) {
         let u1 = max(Double.random(in: 0..<1, using: &self), .leastNonzeroMagnitude)

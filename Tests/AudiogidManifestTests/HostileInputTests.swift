@@ -61,7 +61,7 @@ import Testing
     /// Random edits of a real manifest: deleted spans, inserted punctuation, duplicated lines.
     @Test func randomMutationsNeverCrash() throws {
         let demo = try String(contentsOf: FixturePaths.demoTours.appendingPathComponent("koltso-vremeni/tour.yaml"), encoding: .utf8)
-        var generator = SeededGenerator(seed: 20261127)
+        var generator = SplitMix64(seed: 20261127)
         let junk = [":", "{", "}", "[", "]", "- ", "\n", "  ", "\"", "'", "&a", "*a", "!!binary", "~", "#", "\t", "10e999", "-0"]
         var withErrors = 0
         for _ in 0..<150 {
@@ -80,18 +80,5 @@ import Testing
             for finding in report.findings { #expect(finding.location.line >= 1 && finding.location.column >= 1) }
         }
         #expect(withErrors > 50, "most random edits must be caught")
-    }
-}
-
-/// A small deterministic generator so a failing mutation can be reproduced.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

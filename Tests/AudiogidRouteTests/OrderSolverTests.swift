@@ -1,3 +1,4 @@
+import AudiogidCore
 import Foundation
 import Testing
 @testable import AudiogidRoute

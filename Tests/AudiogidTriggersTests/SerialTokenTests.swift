@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import AudiogidCore
 import Glibc
 #endif
 import Foundation

@@ -1,3 +1,4 @@
+import AudiogidCore
 /// Iterated local search for the shortest closed tour on any cost matrix (symmetric or not).
 ///
 /// Nearest-neighbour construction, then 2-opt and Or-opt (segments of 1–3 places moved, either way round)
@@ -391,15 +392,3 @@ final class LocalSearch {
     }
 }
 
-/// A small, fast, seedable random number generator (Steele, Lea & Flood's SplitMix64), so runs repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
