@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import AudiogidCore
 import Glibc
 #endif
+import AudiogidCore
 import Foundation
 import Testing
 @testable import AudiogidTriggers
