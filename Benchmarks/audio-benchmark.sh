@@ -22,16 +22,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A PulseAudio of our own: its own home, runtime and state folders, so it neither meets nor disturbs another.
-export HOME=$work/home PULSE_RUNTIME_PATH=$work/pulse-run PULSE_STATE_PATH=$work/pulse-state XDG_RUNTIME_DIR=$work/xdg
-mkdir -p "$HOME" "$PULSE_RUNTIME_PATH" "$PULSE_STATE_PATH" "$XDG_RUNTIME_DIR"
-pulseaudio -n --daemonize=no --exit-idle-time=-1 --use-pid-file=no --disable-shm=yes --log-level=error \
-    -L "module-native-protocol-unix socket=$work/pulse.sock auth-anonymous=1" \
-    -L "module-null-sink sink_name=bench rate=48000 channels=2" >"$work/pulse.log" 2>&1 &
-pids+=($!)
-export PULSE_SERVER=unix:$work/pulse.sock
-for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
-pactl info >/dev/null
+source Benchmarks/private-pulse.sh
+private_pulse_environment
+start_private_pulse
+pids+=("$pulse_pid")
 
 # Test clips: a 0.3 s block at half scale (its first sample is its first sound: no lead-in silence to
 # subtract), a 3 s bed at 0.004 (below the 0.02 detection threshold) to preempt, and the long clip.
@@ -53,25 +47,10 @@ oggenc -Q -q 4 -o "$work/long.ogg" "$work/long.wav"
 sox "$work/long.wav" -r 48000 "$work/long48.wav"   # aplay plays PCM only: its reference does no decoding
 
 # mpd: ALSA output to the same `pulse` PCM, one fixed 48 kHz format, soxr at "high" like the engine's.
-mkdir -p "$work/music"
-cat >"$work/mpd.conf" <<CONF
-music_directory "$work/music"
-db_file "$work/mpd.db"
-state_file "$work/mpd.state"
-pid_file "$work/mpd.pid"
-bind_to_address "$work/mpd.sock"
-audio_output {
-    type "alsa"
-    name "bench"
-    device "pulse"
-    mixer_type "none"
-    format "48000:16:2"
-}
-resampler {
+write_mpd_conf 'resampler {
     plugin "soxr"
     quality "high"
-}
-CONF
+}'
 mpd --no-daemon "$work/mpd.conf" >"$work/mpd.log" 2>&1 &
 mpd_pid=$!
 pids+=($mpd_pid)

@@ -24,14 +24,10 @@ trap cleanup EXIT
 swift build -c release --product audiogid >/dev/null
 bin=$(swift build -c release --show-bin-path)/audiogid
 
-export HOME=$work/home PULSE_RUNTIME_PATH=$work/pulse-run PULSE_STATE_PATH=$work/pulse-state XDG_RUNTIME_DIR=$work/xdg
-mkdir -p "$HOME" "$PULSE_RUNTIME_PATH" "$PULSE_STATE_PATH" "$XDG_RUNTIME_DIR"
-pulseaudio -n --daemonize=no --exit-idle-time=-1 --use-pid-file=no --disable-shm=yes --log-level=error \
-    -L "module-native-protocol-unix socket=$work/pulse.sock auth-anonymous=1" \
-    -L "module-null-sink sink_name=bench rate=48000 channels=2" >"$work/pulse.log" 2>&1 &
-pids+=($!)
-export PULSE_SERVER=unix:$work/pulse.sock
-for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
+source Benchmarks/private-pulse.sh
+private_pulse_environment
+start_private_pulse
+pids+=("$pulse_pid")
 
 # The clips: a 0.3 s block at half scale (its first sample is its first sound) and a 3 s bed at 0.004,
 # under the 0.02 detection threshold, for presses that preempt a playing clip. 48 kHz stereo, so neither
@@ -67,20 +63,7 @@ YAML
 "$bin" daemon --config "$work/kiosk.yaml" --socket "$work/audiogid.sock" >"$work/daemon.log" 2>&1 &
 pids+=($!)
 
-cat >"$work/mpd.conf" <<CONF
-music_directory "$work/music"
-db_file "$work/mpd.db"
-state_file "$work/mpd.state"
-pid_file "$work/mpd.pid"
-bind_to_address "$work/mpd.sock"
-audio_output {
-    type "alsa"
-    name "bench"
-    device "pulse"
-    mixer_type "none"
-    format "48000:16:2"
-}
-CONF
+write_mpd_conf
 mpd --no-daemon "$work/mpd.conf" >"$work/mpd.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do [ -S "$work/mpd.sock" ] && [ -S "$work/audiogid.sock" ] && break; sleep 0.1; done
