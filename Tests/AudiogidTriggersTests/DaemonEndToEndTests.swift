@@ -10,17 +10,43 @@ import Testing
 @Suite(.serialized) struct DaemonEndToEndTests {
     let dir = temporaryDirectory()
 
-    func kiosk(tour: String, triggers: String) throws -> String {
+    func kiosk(tour: String, triggers: String, audio: String = "{device: none}") throws -> String {
         let file = dir + "/kiosk.yaml"
         try """
             data: \(CommandTests.packageRoot.path)
             database: \(dir)/kiosk.sqlite
             tour: \(tour)
-            audio: {device: none}
+            audio: \(audio)
             control: {socket: \(dir)/control.sock}
             \(triggers)
             """.write(toFile: file, atomically: true, encoding: .utf8)
         return file
+    }
+
+    /// An `audio:` setting that records what the daemon plays into `out.wav` through ALSA's `file` plugin.
+    /// Run the daemon with `captureEnvironment`: ALSA_CONFIG_PATH replaces the system's configuration.
+    func captureAudio() throws -> String {
+        try """
+            pcm.capture {
+                @args [ FILE ]
+                @args.FILE { type string }
+                type file
+                slave.pcm { type null }
+                file $FILE
+                format "wav"
+            }
+            """.write(toFile: dir + "/asound.conf", atomically: true, encoding: .utf8)
+        return "{device: 'capture:FILE=\"\(dir)/out.wav\"', paced: false, sample_rate: 48000, channels: 2}"
+    }
+
+    var captureEnvironment: [String: String] { ["ALSA_CONFIG_PATH": dir + "/asound.conf"] }
+
+    /// Seconds of 48 kHz stereo in the recording, and its loudest sample.
+    func recorded() throws -> (seconds: Double, peak: Int) {
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/out.wav"))
+        let start = try #require(data.range(of: Data("data".utf8))).upperBound + 4
+        let samples = data[start...].withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        return (Double(samples.count / 2) / 48000, samples.map { abs(Int($0)) }.max() ?? 0)
     }
 
     /// `audiogid ctl status` as key → value.
@@ -79,31 +105,13 @@ import Testing
 
     @Test func aTokenOnAPseudoTerminalPlaysTheStopIntoALSAsFilePlugin() throws {
         let port = FakeSerialPort(link: dir + "/ttyUSB0")
-        let wav = dir + "/out.wav"
-        // ALSA_CONFIG_PATH replaces the system's configuration: `capture` records exactly what the daemon writes.
-        try """
-            pcm.capture {
-                @args [ FILE ]
-                @args.FILE { type string }
-                type file
-                slave.pcm { type null }
-                file $FILE
-                format "wav"
-            }
-            """.write(toFile: dir + "/asound.conf", atomically: true, encoding: .utf8)
-        let file = dir + "/kiosk.yaml"
-        try """
-            data: \(CommandTests.packageRoot.path)
-            database: \(dir)/kiosk.sqlite
-            tour: moyo-selo
-            audio: {device: 'capture:FILE="\(wav)"', paced: false, sample_rate: 48000, channels: 2}
-            control: {socket: \(dir)/control.sock}
+        let file = try kiosk(tour: "moyo-selo", triggers: """
             triggers:
               serial:
                 - port: \(port.link)
                   match: {"^BTN(\\\\d+)$": "play \\\\1"}
-            """.write(toFile: file, atomically: true, encoding: .utf8)
-        let daemon = try CommandTests.Run(["daemon", "--config", file], environment: ["ALSA_CONFIG_PATH": dir + "/asound.conf"])
+            """, audio: try captureAudio())
+        let daemon = try CommandTests.Run(["daemon", "--config", file], environment: captureEnvironment)
         defer { daemon.process.interrupt(); _ = daemon.finish() }
         #expect(try waitFor { $0["state"] == "stop" })
         usleep(300_000)   // the source opens the port
@@ -116,13 +124,10 @@ import Testing
         #expect(daemon.finish() == 0)
         #expect(daemon.stderr.contains("play stop 3 moyo-selo/03-memorial.ru.ogg [serial]"))
 
-        let data = try Data(contentsOf: URL(fileURLWithPath: wav))
-        let start = try #require(data.range(of: Data("data".utf8))).upperBound + 4
-        let samples = data[start...].withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
-        let seconds = Double(samples.count / 2) / 48000
+        let (seconds, peak) = try recorded()
         // Stop 3's Russian clip is 9.73 s (22.05 kHz Ogg Vorbis, resampled to 48 kHz): all of it, and sound, not silence.
         #expect(abs(seconds - 9.73) < 0.15, "\(seconds) s written")
-        #expect((samples.map { abs(Int($0)) }.max() ?? 0) > 3000)
+        #expect(peak > 3000)
     }
 
     @Test func aKeypadNumberWithNoStopIsAnsweredFromAudioSystem() throws {
@@ -130,20 +135,11 @@ import Testing
         #expect(mkfifo(keypad, 0o600) == 0)
         let keys = open(keypad, O_RDWR)
         defer { close(keys) }
-        let wav = dir + "/out.wav"
-        try "pcm.capture {\n @args [ FILE ]\n @args.FILE { type string }\n type file\n slave.pcm { type null }\n file $FILE\n format \"wav\"\n}\n"
-            .write(toFile: dir + "/asound.conf", atomically: true, encoding: .utf8)
-        let file = dir + "/kiosk.yaml"
-        try """
-            data: \(CommandTests.packageRoot.path)
-            database: \(dir)/kiosk.sqlite
-            tour: moyo-selo
-            audio: {device: 'capture:FILE="\(wav)"', paced: false, sample_rate: 48000, channels: 2}
-            control: {socket: \(dir)/control.sock}
+        let file = try kiosk(tour: "moyo-selo", triggers: """
             triggers:
               keypad: {device: \(keypad), grab: false}
-            """.write(toFile: file, atomically: true, encoding: .utf8)
-        let daemon = try CommandTests.Run(["daemon", "--config", file], environment: ["ALSA_CONFIG_PATH": dir + "/asound.conf"])
+            """, audio: try captureAudio())
+        let daemon = try CommandTests.Run(["daemon", "--config", file], environment: captureEnvironment)
         defer { daemon.process.interrupt(); _ = daemon.finish() }
         #expect(try waitFor { $0["state"] == "stop" })
         usleep(300_000)
@@ -157,12 +153,9 @@ import Testing
         #expect(daemon.finish() == 0)
         // Stop 42 does not exist: the tour's default language (ru) says so.
         #expect(daemon.stderr.contains("play stop prompt system/no-such-stop.ru.ogg [keypad]"))
-        let data = try Data(contentsOf: URL(fileURLWithPath: wav))
-        let start = try #require(data.range(of: Data("data".utf8))).upperBound + 4
-        let samples = data[start...].withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
-        let seconds = Double(samples.count / 2) / 48000
+        let (seconds, peak) = try recorded()
         #expect(abs(seconds - 1.82) < 0.1, "\(seconds) s written")
-        #expect((samples.map { abs(Int($0)) }.max() ?? 0) > 3000)
+        #expect(peak > 3000)
     }
 
     @Test func gpsTrackPlaysTheBoatsStopsInOrder() throws {
