@@ -125,7 +125,7 @@ engine = timed("engine"); engine50 = timed("engine50"); aplay = timed("aplay")
 mpd = (100 * (float(after) - float(before)) / float(ticks) / (float(end) - float(start)), int(hwm) / 1024)
 print("| player | CPU (% of one core) | peak RSS (MB) |")
 print("|---|---|---|")
-for name, (cpu, rss) in [("audiogid engine (default: 100 ms periods x 2 on a sound server)", engine),
+for name, (cpu, rss) in [("audiogid engine (default: 100 ms periods x 4 on a sound server)", engine),
                          ("audiogid engine forced to 10 ms periods x 4", engine50),
                          ("mpd", mpd), ("aplay (WAV, no decoding)", aplay)]:
     print(f"| {name} | {cpu:.2f} | {rss:.1f} |")

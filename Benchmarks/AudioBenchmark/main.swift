@@ -52,7 +52,7 @@ case "latency":
     // Audiogid's engine, in this process.
     var engineResult = Result()
     do {
-        // Default: the engine's own choice (10 ms periods, 50 ms on a sound server). --period-ms forces one.
+        // Default: the engine's own choice (10 ms periods; on a sound server 100 ms, 4 of them). --period-ms forces one.
         var config = AudioOutputConfig(device: device)
         if let periodMs = option("--period-ms").flatMap(Int.init) {
             let bufferMs = Int(option("--buffer-ms", "\(4 * periodMs)")!)!
@@ -90,7 +90,7 @@ case "latency":
         }
         await engine.shutdown()
     }
-    print(report("audiogid engine (\(option("--period-ms").map { "\($0) ms periods" } ?? "default: 100 ms periods x 2 on a sound server"))", engineResult))
+    print(report("audiogid engine (\(option("--period-ms").map { "\($0) ms periods" } ?? "default: 100 ms periods x 4 on a sound server"))", engineResult))
 
     // The engine's own part without a sound server's round trips: ALSA's `null` PCM (no IPC; drop, prepare
     // and write are plain library calls, as on a sound card), command entering the engine to first write returned.

@@ -21,11 +21,11 @@ func milliseconds(_ name: String) -> Int? {
     return ms * 48
 }
 // --period-ms / --buffer-ms: the ALSA period and buffer (default 10 ms and 4 periods).
-// Given explicitly, they hold on a sound server too (no automatic 50 ms server period).
-let explicit = milliseconds("--period-ms") != nil
-let config = AudioOutputConfig(device: device, periodFrames: milliseconds("--period-ms"),
-                               bufferFrames: milliseconds("--buffer-ms"),
-                               serverPeriodMilliseconds: explicit ? nil : 50)
+// Given explicitly, they hold on a sound server too; otherwise the engine's defaults apply, as in the daemon
+// (on a sound server: 100 ms periods, 4 of them).
+var config = AudioOutputConfig(device: device, periodFrames: milliseconds("--period-ms"),
+                               bufferFrames: milliseconds("--buffer-ms"))
+if milliseconds("--period-ms") != nil { config.serverPeriodFrames = nil }
 let engine = AudioEngine(config: config, logger: logger)
 engine.start()
 // The loudness a clip index would hold; measuring is a one-off cost at install time, not part of playing.

@@ -16,11 +16,12 @@ public struct AudioOutputConfig: Sendable, Equatable {
     /// Frames in the whole ALSA buffer: what a hiccup can eat before an underrun. Four periods by default.
     public var bufferFrames: Int
     /// Period used instead when the PCM turns out to be a sound server's plugin (`pulse`, `pipewire`, or
-    /// `default` routed to one), with a buffer of two of them. There every wake-up is a round trip to the
-    /// server, and since a press drops the queue rather than waiting behind it, longer periods cost no press
-    /// latency (measured: Benchmarks/audio-benchmark.sh); the device still starts after `periodFrames`.
-    /// The price: a volume change is heard after what is queued (up to two periods), since dropping a
-    /// server's queue would leave an audible gap. 100 ms by default; nil keeps `periodFrames`.
+    /// `default` routed to one), with a buffer of four of them, refilled when half of it has played. There
+    /// every wake-up is a round trip to the server, and since a press drops the queue rather than waiting
+    /// behind it, a longer buffer costs no press latency (measured: Benchmarks/audio-benchmark.sh); the
+    /// device still starts after `periodFrames`. The price: a volume change is heard after what is queued
+    /// (up to the buffer, as with mpd's 0.5 s), since dropping a server's queue would leave an audible gap.
+    /// 100 ms by default; nil keeps `periodFrames`.
     public var serverPeriodFrames: Int?
     /// Close the device when nothing plays (battery boxes), at the cost of a device wake-up on the next press.
     public var closeWhenIdle: Bool

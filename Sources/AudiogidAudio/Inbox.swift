@@ -51,9 +51,12 @@ final class Inbox: Sendable {
     }
 
     func take() -> [EngineCommand] {
-        var scratch = [UInt8](repeating: 0, count: 64)
-        while read(wakeFD, &scratch, scratch.count) > 0 {}
+        // Drain the wake-up bytes into a stack buffer: this runs on every wake-up of the playback thread.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { scratch in
+            while read(wakeFD, scratch.baseAddress, scratch.count) > 0 {}
+        }
         return queue.withLock { commands in
+            if commands.isEmpty { return [] }
             defer { commands.removeAll(keepingCapacity: true) }
             return commands
         }
@@ -63,6 +66,7 @@ final class Inbox: Sendable {
     /// Fills in the revents of `extra`; returns true when a command (or a timeout) woke it.
     @discardableResult
     func wait(also extra: inout [pollfd], timeoutMilliseconds: Int32) -> Bool {
+        if extra.isEmpty { return wait(timeoutMilliseconds: timeoutMilliseconds) }
         var fds = extra
         fds.append(pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0))
         let result = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeoutMilliseconds) }
@@ -71,6 +75,16 @@ final class Inbox: Sendable {
         }
         for i in extra.indices { extra[i].revents = fds[i].revents }
         return result <= 0 || fds[fds.count - 1].revents != 0
+    }
+
+    /// Sleeps until a command arrives or `timeoutMilliseconds` pass; true either way (nothing else to tell).
+    @discardableResult
+    func wait(timeoutMilliseconds: Int32) -> Bool {
+        var fd = pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)
+        if poll(&fd, 1, timeoutMilliseconds) < 0 && errno != EINTR {
+            usleep(10_000) // A failing poll must not turn into a busy loop.
+        }
+        return true
     }
 }
 

@@ -13,6 +13,12 @@ final class PCMDevice {
     let bufferFrames: Int
     /// The device starts once this many frames are written; the first write after a press is this long.
     let startFrames: Int
+    /// Room (frames) at which the device reports it wants more: the engine refills then, all at once.
+    let wakeFrames: Int
+    /// A sound server's plugin (`pulse`, `pipewire`, or `default` routed to one) rather than a card or
+    /// ALSA's own plugins: it plays at the server's wall clock, and its poll descriptor wakes on every
+    /// message from the server, not only when there is room.
+    let isSoundServer: Bool
     private let handle: OpaquePointer
 
     /// Silences alsa-lib's own stderr messages once per process; the engine logs device trouble itself.
@@ -35,9 +41,10 @@ final class PCMDevice {
         var channelCount = UInt32(config.channels)
         var period = snd_pcm_uframes_t(config.periodFrames)
         var buffer = snd_pcm_uframes_t(config.bufferFrames)
-        if let server = config.serverPeriodFrames, snd_pcm_type(pcm) == SND_PCM_TYPE_IOPLUG, server > config.periodFrames {
+        isSoundServer = snd_pcm_type(pcm) == SND_PCM_TYPE_IOPLUG
+        if let server = config.serverPeriodFrames, isSoundServer, server > config.periodFrames {
             period = snd_pcm_uframes_t(server)
-            buffer = max(buffer, 2 * period)
+            buffer = max(buffer, 4 * period)
         }
         var dir: Int32 = 0
         err = snd_pcm_hw_params_any(pcm, hw)
@@ -75,6 +82,7 @@ final class PCMDevice {
         // Wake when two periods' worth is left to play: a full refill per wake-up instead of one per period,
         // with two periods of margin against an underrun. (A press does not wait for this: it drops the queue.)
         let wake = max(period, buffer > 2 * period ? buffer - 2 * period : period)
+        wakeFrames = Int(wake)
         if err >= 0 { err = snd_pcm_sw_params_set_avail_min(pcm, sw, wake) }
         if err >= 0 { err = snd_pcm_sw_params(pcm, sw) }
         guard err >= 0 else {
@@ -121,7 +129,7 @@ final class PCMDevice {
     /// Whether queued frames can be taken back while the device keeps running (a sound card, dmix, ALSA's
     /// own plugins). A sound server's plugin (PulseAudio, PipeWire) accepts `snd_pcm_rewind` but has already
     /// sent the frames to the server, so there it is not trusted.
-    var rewinds: Bool { rewindWorks && snd_pcm_type(handle) != SND_PCM_TYPE_IOPLUG }
+    var rewinds: Bool { rewindWorks && !isSoundServer }
     /// Cleared the first time a rewind turns out to change nothing (a sound server behind a `plug`).
     private var rewindWorks = true
 

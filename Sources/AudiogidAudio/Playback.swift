@@ -76,13 +76,19 @@ final class Playback: @unchecked Sendable {
             if shuttingDown { break }
             openDeviceIfDue()
             guard let device else {
-                var none: [pollfd] = []
-                inbox.wait(also: &none, timeoutMilliseconds: millisecondsUntilNextOpen())
+                inbox.wait(timeoutMilliseconds: millisecondsUntilNextOpen())
                 continue
             }
             if config.paced {
                 feedPaced(device)
                 settle()
+                if device.isSoundServer && device.isRunning {
+                    // A sound server plays by its own wall clock, and its plugin's poll descriptor wakes on every
+                    // message from the server (several times per refill). Sleeping until the queue is down to the
+                    // refill mark instead costs one wake-up per refill (measured: Benchmarks/audio-benchmark.sh).
+                    inbox.wait(timeoutMilliseconds: min(pacedWaitMilliseconds(), serverRefillMilliseconds(device)))
+                    continue
+                }
                 // Sleep until the device has room (or a command comes). A plugin such as PulseAudio's wakes its
                 // poll fd more often than it has room; those wake-ups are ignored here without touching the device.
                 var spurious = 0
@@ -103,8 +109,7 @@ final class Playback: @unchecked Sendable {
                 settle()
             } else {
                 settle()
-                var none: [pollfd] = []
-                inbox.wait(also: &none, timeoutMilliseconds: millisecondsUntilIdleClose())
+                inbox.wait(timeoutMilliseconds: millisecondsUntilIdleClose())
             }
         }
         finishShutdown()
@@ -325,6 +330,13 @@ final class Playback: @unchecked Sendable {
         return Int32(max(20, 2 * bufferMilliseconds))
     }
 
+    /// How long until a running sound server's stream has played down to the refill mark, from the room it
+    /// had after the last feed (at least 1 ms: a wake-up a little early finds too little room and sleeps again).
+    private func serverRefillMilliseconds(_ device: PCMDevice) -> Int32 {
+        let frames = max(0, device.wakeFrames - roomAfterFeed)
+        return Int32(max(1, frames * 1000 / rate))
+    }
+
     private var lastQueued = 0
 
     /// Room the device had after the last feed; what it holds queued is the rest of its buffer.
@@ -395,13 +407,15 @@ final class Playback: @unchecked Sendable {
         // Through raw pointers: per-sample access to the class's arrays costs bounds and exclusivity checks.
         mix.withUnsafeBufferPointer { m in
             pcm.withUnsafeMutableBufferPointer { out in
-                for f in 0 ..< count {
-                    let g = (from == to || Float(f) >= glide ? to : from + (to - from) * Float(f + 1) / glide) * 32767
-                    for c in 0 ..< ch {
-                        let v = max(-32768, min(32767, m[f * ch + c] * g))
-                        out[f * ch + c] = Int16(truncatingIfNeeded: lrintf(v))
-                    }
+                let gliding = from == to ? 0 : Int(glide)
+                for f in 0 ..< gliding {
+                    let g = from + (to - from) * Float(f + 1) / glide
+                    for c in 0 ..< ch { out[f * ch + c] = Self.sample16(m[f * ch + c] * g * 32767) }
                 }
+                // The steady part: one multiply, clamp and round per sample, which the compiler vectorises.
+                let g = to * 32767
+                let input = m.baseAddress!, output = out.baseAddress!
+                for i in gliding * ch ..< count * ch { output[i] = Self.sample16(input[i] * g) }
             }
         }
         masterGain = to
@@ -413,8 +427,7 @@ final class Playback: @unchecked Sendable {
                 written += Int64(result)
             } else if result == -Int(EAGAIN) {
                 var fds = device.pollDescriptors()
-                var none: [pollfd] = []
-                if fds.isEmpty { inbox.wait(also: &none, timeoutMilliseconds: 5) } else {
+                if fds.isEmpty { inbox.wait(timeoutMilliseconds: 5) } else {
                     let r = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), 50) }
                     if r > 0 { _ = device.pollEvents(&fds) }
                 }
@@ -427,6 +440,15 @@ final class Playback: @unchecked Sendable {
             lastStartLatency = Double(monotonicNanoseconds() &- startedNow.requestedAt) / 1e9
             shared.emit(.started(token: startedNow.token))
         }
+    }
+
+    /// A float sample on the 16-bit scale, clamped and rounded to the nearest integer without a libm call:
+    /// adding 1.5 × 2²³ leaves the rounded value in the low bits of the float's mantissa, so the conversion
+    /// is plain arithmetic the compiler can vectorise.
+    @inline(__always)
+    private static func sample16(_ value: Float) -> Int16 {
+        let clamped = min(max(value, -32768), 32767)
+        return Int16(truncatingIfNeeded: (clamped + 12_582_912).bitPattern)
     }
 
     private func remember(frames: Int) {

@@ -29,29 +29,39 @@ final class Voice {
         self.ramp = ramp
     }
 
-    /// Adds up to `frames` frames of the clip into `mix` with gain, fade-in and, at the clip's natural end,
+    /// Writes up to `frames` frames of the clip into `mix` with gain, fade-in and, at the clip's natural end,
     /// fade-out. Returns frames rendered (fewer only at the end).
     func render(into mix: UnsafeMutablePointer<Float>, frames: Int, channels: Int) throws(AudioError) -> Int {
         try stream.fill(atLeast: frames + ramp.frames)
         let endKnown = stream.isDrained
         let remainingBefore = stream.availableFrames
         let got = try stream.read(into: mix, frames: frames)
-        // Fades touch only the first and last few milliseconds; everything between is one multiply.
+        // Fades touch only the first and last few milliseconds; everything between is one multiply per sample,
+        // in a loop the compiler vectorises.
         let fadeEnd = endKnown ? max(0, remainingBefore - ramp.frames) : Int.max
-        for f in 0 ..< got {
-            var g = gain
-            if fadeInPosition < ramp.frames {
-                g *= ramp.up(fadeInPosition)
-                fadeInPosition += 1
-            }
-            if f >= fadeEnd {
-                let left = remainingBefore - f - 1 // frames that follow this one
-                g *= ramp.up(left)
-            }
-            if g != 1 { for c in 0 ..< channels { mix[f * channels + c] *= g } }
+        let fadingIn = min(got, max(0, ramp.frames - fadeInPosition))
+        let steadyEnd = min(got, max(fadingIn, fadeEnd))
+        for f in 0 ..< fadingIn {
+            scale(mix + f * channels, channels, by: gain * ramp.up(fadeInPosition + f) * fadeOut(f, fadeEnd, remainingBefore))
+        }
+        fadeInPosition += fadingIn
+        if gain != 1, steadyEnd > fadingIn {
+            scale(mix + fadingIn * channels, (steadyEnd - fadingIn) * channels, by: gain)
+        }
+        for f in steadyEnd ..< got {
+            scale(mix + f * channels, channels, by: gain * fadeOut(f, fadeEnd, remainingBefore))
         }
         if got < frames || (endKnown && stream.availableFrames == 0) { ended = true }
         return got
+    }
+
+    /// The fade-out gain of frame `f` of this block: 1 before `fadeEnd`, then down to 0 at the clip's last frame.
+    private func fadeOut(_ f: Int, _ fadeEnd: Int, _ remaining: Int) -> Float {
+        f < fadeEnd ? 1 : ramp.up(remaining - f - 1)
+    }
+
+    private func scale(_ samples: UnsafeMutablePointer<Float>, _ count: Int, by g: Float) {
+        for i in 0 ..< count { samples[i] *= g }
     }
 
     /// Starts a fresh fade-in (after a resume).
