@@ -63,6 +63,8 @@ case "latency":
         let unity = LoudnessInfo(integratedLUFS: -18, truePeakDBTP: -100) // play the test clips at 0 dB gain
         let engine = AudioEngine(config: config, logger: logger)
         engine.start()
+        // As the daemon does for the current tour: the clips' first few hundred milliseconds are decoded ahead.
+        engine.prepare([loud, quiet])
         // Like mpd below: the output is opened and has played once before timing starts (a kiosk opens its
         // device at boot; a fresh PulseAudio stream takes about 1.5 s to start playing at all).
         engine.play(quiet, loudness: unity, token: 0)

@@ -5,6 +5,8 @@ import Foundation
 #endif
 import Glibc
 import Logging
+import Synchronization
+import Dispatch
 
 /// The playback thread: owns the device, the playing clip and every buffer, and is the only code that
 /// touches them. It sleeps in `poll` on the device and the command pipe, so a press is acted on at once,
@@ -17,6 +19,15 @@ final class Playback: @unchecked Sendable {
     private let shared: EngineShared
 
     private var device: PCMDevice?
+    /// On a sound server, a second stream, prepared and silent, which the next press starts at once. Stopping
+    /// and re-preparing the playing stream costs several round trips to the server (about 0.8 ms), so that
+    /// happens to the old stream on a background queue, after which it becomes the standby.
+    private var standby: PCMDevice?
+    /// The stream a press switched away from, to be retired after the new stream's first write.
+    private var stopping: PCMDevice?
+    private let retired = RetiredStream()
+    /// Counts device openings, so a stream retired before the device was lost or closed is not taken back.
+    private var deviceGeneration = 0
     private var rate: Int
     private var channels: Int
     private var period: Int
@@ -81,6 +92,10 @@ final class Playback: @unchecked Sendable {
             }
             if config.paced {
                 feedPaced(device)
+                if let stopping {
+                    self.stopping = nil
+                    retire(stopping)
+                }
                 settle()
                 if device.isSoundServer && device.isRunning {
                     // A sound server plays by its own wall clock, and its plugin's poll descriptor wakes on every
@@ -240,9 +255,44 @@ final class Playback: @unchecked Sendable {
                 return forgetHistory(rewound)
             }
         }
-        device.discardQueued()
+        if device.isSoundServer, let next = takeStandby() {
+            // The old stream is stopped once the new one has its first frames: the press is not kept waiting
+            // for the server, and the old sound runs on a fraction of a millisecond rather than leaving a gap.
+            stopping = device
+            self.device = next
+        } else {
+            device.discardQueued()
+        }
         written -= Int64(queued)
         return forgetHistory(queued)
+    }
+
+    /// The prepared standby stream, if there is one (or the retired stream is back already).
+    private func takeStandby() -> PCMDevice? {
+        if standby == nil { standby = retired.take(generation: deviceGeneration) }
+        defer { standby = nil }
+        return standby
+    }
+
+    /// Stops `device` and prepares it again on the retire queue, off the press's path; it comes back as the standby.
+    private func retire(_ device: PCMDevice) {
+        let handoff = RetiredStream.Handoff(device: device, generation: deviceGeneration)
+        let slot = retired
+        Self.retireQueue.async {
+            handoff.device.discardQueued()
+            slot.put(handoff)
+        }
+    }
+
+    private static let retireQueue = DispatchQueue(label: "audiogid.audio.retire", qos: .userInitiated)
+
+    /// Forgets the device and its standby (lost, closed while idle, or shutting down).
+    private func closeDevice() {
+        device = nil
+        stopping = nil
+        standby = nil
+        deviceGeneration += 1
+        _ = retired.take(generation: deviceGeneration)
     }
 
     /// Steps the engine's copy back over `frames` that will not be played, so it holds only what the device
@@ -489,7 +539,7 @@ final class Playback: @unchecked Sendable {
         }
         if config.closeWhenIdle, let idleSince, let device, now - idleSince >= Self.idleCloseNanoseconds {
             if config.paced { device.drain() }
-            self.device = nil
+            closeDevice()
             logger.debug("audio device closed while idle", metadata: ["device": "\(config.device)"])
         }
         publishStatus(queued: queued)
@@ -549,6 +599,7 @@ final class Playback: @unchecked Sendable {
                     }
                 }
             }
+            openStandby(like: opened)
             retryDelayMilliseconds = 0
             if deviceDown {
                 deviceDown = false
@@ -564,6 +615,15 @@ final class Playback: @unchecked Sendable {
                 shared.emit(.deviceLost(message: error.message))
             }
         }
+    }
+
+    /// On a paced sound server, opens the second stream a press switches to (see `standby`). Without one,
+    /// a press stops and re-prepares the playing stream itself, which is slower but just as correct.
+    private func openStandby(like device: PCMDevice) {
+        guard config.paced, device.isSoundServer, let second = try? PCMDevice(config: config),
+              second.sampleRate == device.sampleRate, second.channels == device.channels,
+              second.periodFrames == device.periodFrames, second.bufferFrames == device.bufferFrames else { return }
+        standby = second
     }
 
     private func scheduleRetry() {
@@ -597,7 +657,7 @@ final class Playback: @unchecked Sendable {
         let message = "audio device '\(config.device)' failed: \(PCMDevice.describe(err))"
         logger.error("audio device lost; retrying in the background", metadata: ["device": "\(config.device)",
                                                                                   "error": "\(PCMDevice.describe(err))"])
-        self.device = nil
+        closeDevice()
         deviceDown = true
         scheduleRetry()
         // The playing clip holds its place; it continues when the device returns.
@@ -628,7 +688,26 @@ final class Playback: @unchecked Sendable {
             while tailPosition < tail.count, self.device === device { writeBlock(device, frames: period, pad: config.paced) }
             if config.paced { device.drain() }
         }
-        device = nil
+        closeDevice()
         publishStatus(queued: 0)
+    }
+}
+
+/// Where a retired sound-server stream comes back from the retire queue, stopped and prepared again.
+final class RetiredStream: Sendable {
+    /// A stream handed to the retire queue and back: one thread at a time owns it.
+    struct Handoff: @unchecked Sendable {
+        let device: PCMDevice
+        let generation: Int
+    }
+
+    private let slot = Mutex<Handoff?>(nil)
+
+    func put(_ handoff: Handoff) { slot.withLock { $0 = handoff } }
+
+    /// The stream, if it is back and belongs to the device as opened now (`generation`); an older one is closed.
+    func take(generation: Int) -> PCMDevice? {
+        guard let handoff = slot.withLock({ s in defer { s = nil }; return s }) else { return nil }
+        return handoff.generation == generation ? handoff.device : nil
     }
 }
