@@ -69,10 +69,7 @@ final class Inbox: Sendable {
         if extra.isEmpty { return wait(timeoutMilliseconds: timeoutMilliseconds) }
         var fds = extra
         fds.append(pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0))
-        let result = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeoutMilliseconds) }
-        if result < 0 && errno != EINTR {
-            usleep(10_000) // A failing poll must not turn into a busy loop.
-        }
+        let result = fds.withUnsafeMutableBufferPointer { Self.sleep(on: $0.baseAddress!, $0.count, timeoutMilliseconds) }
         for i in extra.indices { extra[i].revents = fds[i].revents }
         return result <= 0 || fds[fds.count - 1].revents != 0
     }
@@ -81,10 +78,16 @@ final class Inbox: Sendable {
     @discardableResult
     func wait(timeoutMilliseconds: Int32) -> Bool {
         var fd = pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)
-        if poll(&fd, 1, timeoutMilliseconds) < 0 && errno != EINTR {
+        _ = Self.sleep(on: &fd, 1, timeoutMilliseconds)
+        return true
+    }
+
+    private static func sleep(on fds: UnsafeMutablePointer<pollfd>, _ count: Int, _ timeoutMilliseconds: Int32) -> Int32 {
+        let result = poll(fds, nfds_t(count), timeoutMilliseconds)
+        if result < 0 && errno != EINTR {
             usleep(10_000) // A failing poll must not turn into a busy loop.
         }
-        return true
+        return result
     }
 }
 

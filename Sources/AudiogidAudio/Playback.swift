@@ -9,9 +9,9 @@ import Synchronization
 import Dispatch
 
 /// The playback thread: owns the device, the playing clip and every buffer, and is the only code that
-/// touches them. It sleeps in `poll` on the device and the command pipe, so a press is acted on at once,
-/// and keeps the device fed (with silence when idle, on a paced device) so the next clip starts without
-/// a device wake-up.
+/// touches them. It sleeps in `poll` on the device (on a sound server, on a timer until the next refill)
+/// and on the command pipe, so a press is acted on at once, and keeps the device fed (with silence when
+/// idle, on a paced device) so the next clip starts without a device wake-up.
 final class Playback: @unchecked Sendable {
     private let config: AudioOutputConfig
     private let logger: Logger
@@ -269,9 +269,9 @@ final class Playback: @unchecked Sendable {
 
     /// The prepared standby stream, if there is one (or the retired stream is back already).
     private func takeStandby() -> PCMDevice? {
-        if standby == nil { standby = retired.take(generation: deviceGeneration) }
-        defer { standby = nil }
-        return standby
+        let next = standby ?? retired.take(generation: deviceGeneration)
+        standby = nil
+        return next
     }
 
     /// Stops `device` and prepares it again on the retire queue, off the press's path; it comes back as the standby.
