@@ -2,36 +2,13 @@ import AudiogidCore
 import AudiogidManifest
 import AudiogidStore
 import Foundation
+import AudiogidTestSupport
 import Testing
 @testable import AudiogidKiosk
 
 /// The daemon process with its real audio engine writing into ALSA's `file` plugin: what came out
 /// is exactly what a speaker would have been sent.
 @Suite(.serialized) struct DaemonAudioTests {
-    /// An ALSA configuration with only a `capture` PCM that records into a WAV file (not paced).
-    static func alsaConfig(in folder: URL) throws -> String {
-        let path = folder.appendingPathComponent("asound.conf").path
-        try """
-            pcm.capture {
-                @args [ FILE ]
-                @args.FILE { type string }
-                type file
-                slave.pcm { type null }
-                file $FILE
-                format "wav"
-            }
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
-    /// 16-bit samples of a WAV the file plugin wrote (its sizes are filled in when the device closes).
-    static func samples(_ url: URL) throws -> [Int16] {
-        let data = try Data(contentsOf: url)
-        guard let range = data.range(of: Data("data".utf8)) else { return [] }
-        let start = range.upperBound + 4
-        return data[start...].withUnsafeBytes { raw in Array(raw.bindMemory(to: Int16.self)) }
-    }
-
     @Test func aPlayedStopComesOutOfTheDeviceInTheChosenLanguageWithFallback() throws {
         let folder = try makeDataFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -44,7 +21,7 @@ import Testing
               sample_rate: 48000
               channels: 2
             """.write(to: config, atomically: true, encoding: .utf8)
-        let alsa = try Self.alsaConfig(in: folder)
+        let alsa = try CaptureDevice.writeALSAConfig(in: folder)
         let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path, "--device", "capture:FILE=\"\(wav.path)\""],
                                        environment: ["ALSA_CONFIG_PATH": alsa])
         #expect(daemon.ready(), "\(daemon.output)")
@@ -56,7 +33,7 @@ import Testing
         #expect(daemon.process.terminationStatus == 0)
 
         let clip = try ClipProbe.probe(folder.appendingPathComponent("audio/moyo-selo/05-club.ru.ogg"))
-        let samples = try Self.samples(wav)
+        let samples = try CaptureDevice.samples(wav)
         let frames = samples.count / 2
         // The whole clip, resampled from 22.05 kHz to 48 kHz, and nothing else.
         #expect(abs(Double(frames) / 48000 - clip.durationSeconds) < 0.1, "\(frames) frames for a \(clip.durationSeconds) s clip")
@@ -77,7 +54,7 @@ import Testing
     @Test func volumeReachesTheSamples() throws {
         let folder = try makeDataFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let alsa = try Self.alsaConfig(in: folder)
+        let alsa = try CaptureDevice.writeALSAConfig(in: folder)
         var peaks: [Int] = []
         for volume in [100, 25] {
             let wav = folder.appendingPathComponent("out-\(volume).wav")
@@ -90,7 +67,7 @@ import Testing
             #expect(try daemon.ctl("play", "7").status == 0)
             #expect(eventually(10) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
             daemon.terminate()
-            peaks.append(try Self.samples(wav).map { Int(abs(Int32($0))) }.max() ?? 0)
+            peaks.append(try CaptureDevice.samples(wav).map { Int(abs(Int32($0))) }.max() ?? 0)
         }
         #expect(peaks[0] > 3000)
         #expect(peaks[1] * 4 < peaks[0])  // 25 % on a perceptual (cubic) curve is far quieter than a quarter
@@ -137,7 +114,7 @@ import Testing
     /// Runs the daemon on the `cut` tour, sends `words` one after the other, waits for silence, returns the left channel.
     static func record(_ commands: [[String]], in folder: URL) throws -> (left: [Int16], daemon: DaemonProcess) {
         let wav = folder.appendingPathComponent("out.wav")
-        let alsa = try DaemonAudioTests.alsaConfig(in: folder)
+        let alsa = try CaptureDevice.writeALSAConfig(in: folder)
         let config = folder.appendingPathComponent("kiosk.yaml")
         try "tour: cut\naudio: {paced: false}\n".write(to: config, atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path, "--device", "capture:FILE=\"\(wav.path)\""],
@@ -146,7 +123,7 @@ import Testing
         for words in commands { #expect(try run(executable, ["ctl", "--socket", daemon.socket] + words).status == 0) }
         #expect(eventually(60) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
         daemon.terminate()
-        let samples = try DaemonAudioTests.samples(wav)
+        let samples = try CaptureDevice.samples(wav)
         return (stride(from: 0, to: samples.count - 1, by: 2).map { samples[$0] }, daemon)
     }
 
