@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import AudiogidTestSupport
 import Testing
 @testable import AudiogidTriggers
 
@@ -26,16 +27,7 @@ import Testing
     /// An `audio:` setting that records what the daemon plays into `out.wav` through ALSA's `file` plugin.
     /// Run the daemon with `captureEnvironment`: ALSA_CONFIG_PATH replaces the system's configuration.
     func captureAudio() throws -> String {
-        try """
-            pcm.capture {
-                @args [ FILE ]
-                @args.FILE { type string }
-                type file
-                slave.pcm { type null }
-                file $FILE
-                format "wav"
-            }
-            """.write(toFile: dir + "/asound.conf", atomically: true, encoding: .utf8)
+        try CaptureDevice.writeALSAConfig(in: URL(fileURLWithPath: dir))
         return "{device: 'capture:FILE=\"\(dir)/out.wav\"', paced: false, sample_rate: 48000, channels: 2}"
     }
 
@@ -43,9 +35,7 @@ import Testing
 
     /// Seconds of 48 kHz stereo in the recording, and its loudest sample.
     func recorded() throws -> (seconds: Double, peak: Int) {
-        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/out.wav"))
-        let start = try #require(data.range(of: Data("data".utf8))).upperBound + 4
-        let samples = data[start...].withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        let samples = try CaptureDevice.samples(URL(fileURLWithPath: dir + "/out.wav"))
         return (Double(samples.count / 2) / 48000, samples.map { abs(Int($0)) }.max() ?? 0)
     }
 
@@ -70,11 +60,16 @@ import Testing
         return false
     }
 
-    func send(_ token: String, to port: FakeSerialPort, until condition: ([String: String]) -> Bool) throws -> Bool {
+    /// Sends `token` on `port` every half second until `heard` says the daemon acted on it (10 s at most).
+    func send(_ token: String, to port: FakeSerialPort, until heard: () throws -> Bool) throws -> Bool {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             port.send(token)
-            if try waitFor(seconds: 0.5, condition) { return true }
+            let resend = Date().addingTimeInterval(0.5)
+            repeat {
+                if try heard() { return true }
+                usleep(50_000)
+            } while Date() < resend
         }
         return false
     }
@@ -97,7 +92,7 @@ import Testing
         defer { daemon.process.interrupt(); _ = daemon.finish() }
         #expect(try waitFor { $0["state"] != nil })
 
-        #expect(try send("BTN3\r\n", to: port) { $0["stop"] == "3" && $0["state"] == "play" })
+        #expect(try send("BTN3\r\n", to: port) { let status = try status(); return status["stop"] == "3" && status["state"] == "play" })
 
         var bytes: [UInt8] = []
         for name in ["KP5", "KPENTER"] {
@@ -125,7 +120,9 @@ import Testing
 
         // The source opens the port in the background and drops what came before, so on a loaded machine one
         // token sent right after start-up may be lost: send it until it is heard (a repeat within 1 s is ignored).
-        #expect(try send("BTN3\r\n", to: port) { $0["stop"] == "3" })
+        // Heard means logged: the file plugin is not paced, so `stop: 3` shows in the status only while the clip
+        // is being written out, a window a status poll on a loaded machine can miss.
+        #expect(try send("BTN3\r\n", to: port) { daemon.stderr.contains("play stop 3 ") })
         // The file plugin is not paced: the clip is written out at once and the player falls back to stop.
         #expect(try waitFor { $0["state"] == "stop" })
         daemon.process.interrupt()
