@@ -7,6 +7,10 @@
 #
 #   bash Benchmarks/daemon-latency.sh          # 60 presses per server and client, half preempting a playing clip
 #   bash Benchmarks/daemon-latency.sh 20       # a quicker run
+#
+# A second Audiogid daemon runs in the same pass with every fsync()/fdatasync() delayed by FSYNC_DELAY_MS
+# (default 50 ms, what an SD card can take; the shim is Benchmarks/FsyncDelay/fsync_delay.c), to show that a
+# press, preempting or not, never waits for the play log's sync. FSYNC_DELAY_MS=0 leaves it out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 presses=${1:-60}
@@ -53,6 +57,10 @@ stops:
 YAML
 cp "$work/data/audio/bench/"*.wav "$work/music/"
 
+cp -r "$work/data" "$work/data-slowdisk"
+delay_ms=${FSYNC_DELAY_MS:-50}
+cc -shared -fPIC -O2 -o "$work/fsync-delay.so" Benchmarks/FsyncDelay/fsync_delay.c -ldl
+
 cat >"$work/kiosk.yaml" <<YAML
 data: $work/data
 tour: bench
@@ -62,21 +70,33 @@ audio: {device: pulse, sample_rate: 48000, channels: 2}
 YAML
 "$bin" daemon --config "$work/kiosk.yaml" --socket "$work/audiogid.sock" >"$work/daemon.log" 2>&1 &
 pids+=($!)
+slow_socket=""
+if [ "$delay_ms" != 0 ]; then
+    LD_PRELOAD="$work/fsync-delay.so" FSYNC_DELAY_MS=$delay_ms "$bin" daemon --config "$work/kiosk.yaml" \
+        --data "$work/data-slowdisk" --socket "$work/audiogid-slow.sock" >"$work/daemon-slow.log" 2>&1 &
+    pids+=($!)
+    slow_socket=$work/audiogid-slow.sock
+fi
 
 write_mpd_conf
 mpd --no-daemon "$work/mpd.conf" >"$work/mpd.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do [ -S "$work/mpd.sock" ] && [ -S "$work/audiogid.sock" ] && break; sleep 0.1; done
+for _ in $(seq 100); do
+    [ -S "$work/mpd.sock" ] && [ -S "$work/audiogid.sock" ] && { [ -z "$slow_socket" ] || [ -S "$slow_socket" ]; } && break
+    sleep 0.1
+done
 MPD_HOST=$work/mpd.sock mpc -q clear
 MPD_HOST=$work/mpd.sock mpc -q add "file://$work/music/loud.wav"
 MPD_HOST=$work/mpd.sock mpc -q add "file://$work/music/quiet.wav"
 MPD_HOST=$work/mpd.sock mpc -q single on
 
-python3 - "$presses" "$work/audiogid.sock" "$work/mpd.sock" <<'PY'
+python3 - "$presses" "$work/audiogid.sock" "$work/mpd.sock" "$slow_socket" "$delay_ms" <<'PY'
 import random, socket, subprocess, sys, threading, time
 from array import array
 
 presses, servers = int(sys.argv[1]), {"audiogid daemon": sys.argv[2], "mpd": sys.argv[3]}
+slow_name = f"audiogid +{sys.argv[5]}ms fsync"
+if sys.argv[4]: servers[slow_name] = sys.argv[4]
 RATE, THRESHOLD = 48000, int(0.02 * 32768)
 
 class Capture:
@@ -153,10 +173,15 @@ for name, path in servers.items():
         control.send("stop")
         every = idle + preempt
         results[(name, how)] = every
+        results[(name, how, "preempt")] = preempt
         print(f"{name:16s} via {how:6s}: n={len(every)} p50={pct(every, 50):.1f} ms p99={pct(every, 99):.1f} ms"
               f" | idle p50={pct(idle, 50):.1f} | preempt p50={pct(preempt, 50):.1f} p99={pct(preempt, 99):.1f}"
               + (f" | missed {missed}" if missed else ""))
 for how in ("mpc", "socket"):
     a, m = results[("audiogid daemon", how)], results[("mpd", how)]
     print(f"ratio audiogid/mpd via {how}: p50 {pct(a, 50) / pct(m, 50):.2f}, p99 {pct(a, 99) / pct(m, 99):.2f}")
+    if (slow_name, how) in results:
+        fast, slow = results[("audiogid daemon", how, "preempt")], results[(slow_name, how, "preempt")]
+        print(f"preempting press via {how}, slow disk minus plain: p50 {pct(slow, 50) - pct(fast, 50):+.1f} ms,"
+              f" p99 {pct(slow, 99) - pct(fast, 99):+.1f} ms")
 PY

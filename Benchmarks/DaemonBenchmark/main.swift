@@ -54,7 +54,9 @@ let store = try KioskStore(path: configuration.databasePath)
 let shelf = TourShelf(toursDirectory: configuration.toursDirectory, audioDirectory: configuration.audioDirectory,
                       store: store, logger: logger)
 let speaker = StopwatchSpeaker()
-let kiosk = Kiosk(configuration: configuration, tour: try shelf.install("moyo-selo"), speaker: speaker, store: store,
+let writer = StoreWriter(store: store)
+writer.start()
+let kiosk = Kiosk(configuration: configuration, tour: try shelf.install("moyo-selo"), speaker: speaker, writer: writer,
                   logger: logger, loadTour: { try shelf.install($0) }, reload: { id in (settings, try shelf.install(id)) })
 let server = ControlServer(kiosk: kiosk, settings: configuration.control, logger: logger)
 try server.start()

@@ -47,13 +47,17 @@ public typealias SpeakerFactory = @Sendable (AudioSettings, _ volumeCap: Int, Lo
 /// systemd protocol (READY, WATCHDOG, STOPPING) and signals (TERM/INT stop cleanly, HUP reloads).
 public final class Daemon: @unchecked Sendable {
     public let kiosk: Kiosk
+    private let speaker: Speaker
     public let server: ControlServer
     public let configuration: KioskConfiguration
     public let readyAfter: Double
     private let store: KioskStore?
+    private let writer: StoreWriter?
+    private let writing: Task<Void, Never>?
     private let notifier: SystemdNotifier
     private let logger: Logger
     private var watchdog: DispatchSourceTimer?
+    private var ticking: Task<Void, Never>?
 
     /// Opens everything and starts accepting clients; throws (and nothing is left running) when the
     /// tour cannot be loaded or the socket is owned by another daemon.
@@ -91,6 +95,14 @@ public final class Daemon: @unchecked Sendable {
         }
         self.store = store
         let saved = (try? store?.loadState()) ?? SavedState()
+        let writer = store.map { store in
+            StoreWriter(store: store) { health in
+                if health.writable { logger.notice("play log writable again") }
+                else { logger.critical("database not writable, playing on without logging", metadata: ["reason": "\(health.lastError ?? "")"]) }
+            }
+        }
+        self.writer = writer
+        writing = writer.map { writer in Task { await writer.run() } }
 
         let speaker: Speaker = configuration.audio.device == "none"
             ? SilentSpeaker()
@@ -111,10 +123,11 @@ public final class Daemon: @unchecked Sendable {
             tour = try shelf.install(tourID)
         }
 
+        self.speaker = speaker
         let configFileForReload = configFile
         let running = Mutex(configuration)
         kiosk = Kiosk(
-            configuration: configuration, tour: tour, speaker: speaker, store: store, saved: saved, logger: logger,
+            configuration: configuration, tour: tour, speaker: speaker, writer: writer, saved: saved, logger: logger,
             loadTour: { id in try shelf.install(id) },
             reload: { currentTourID in
                 let fresh = try overrides.configuration(file: configFileForReload)
@@ -131,7 +144,8 @@ public final class Daemon: @unchecked Sendable {
         }
         server = ControlServer(kiosk: kiosk, settings: configuration.control, logger: logger)
         try server.start()
-        kiosk.start()
+        let kiosk = self.kiosk
+        ticking = Task { await kiosk.runClock() }
         readyAfter = Date().timeIntervalSince(began)
         notifier.notify("READY=1\nSTATUS=playing tour \(tour.tour.id)")
         logger.notice("ready in \(Int(readyAfter * 1000)) ms: tour \(tour.tour.id) (\(tour.order.count) stops), socket \(configuration.control.socketPath)\(server.tcpPort.map { ", tcp \(configuration.control.tcpAddress):\($0)" } ?? "")")
@@ -169,7 +183,7 @@ public final class Daemon: @unchecked Sendable {
             if number == SIGHUP {
                 logger.notice("SIGHUP: reloading")
                 notifier.notify("RELOADING=1")
-                if case .failure(let refusal) = kiosk.perform(.reload, source: .auto) { logger.error("\(refusal)") }
+                if case .failure(let refusal) = await kiosk.perform(.reload, source: .auto) { logger.error("\(refusal)") }
                 notifier.notify("READY=1")
                 continue
             }
@@ -183,7 +197,11 @@ public final class Daemon: @unchecked Sendable {
         notifier.notify("STOPPING=1")
         watchdog?.cancel()
         server.stop()
-        await kiosk.shutdown()
+        ticking?.cancel()
+        kiosk.shutdown()
+        await speaker.shutdown()
+        writer?.finish()
+        await writing?.value
         do { try store?.close() } catch { logger.error("database not closed cleanly (the WAL keeps every write): \(error)") }
         logger.notice("stopped")
     }

@@ -1,78 +1,18 @@
 import AudiogidCore
-import AudiogidManifest
 import AudiogidStore
 import Foundation
 import Logging
 
-/// A tour ready to play: its manifest, its stops in route order, and what the clip index knows.
-public struct InstalledTour: Sendable {
-    public var loaded: LoadedTour
-    /// The stops in route order: the queue.
-    public var order: [Stop]
-    /// Measured loudness by clip path (relative to `audio/`), from the clip index.
-    public var loudness: [String: ClipLoudness]
-
-    public init(loaded: LoadedTour, order: [Stop]? = nil, loudness: [String: ClipLoudness] = [:]) {
-        self.loaded = loaded
-        self.order = order ?? loaded.tour.stops
-        self.loudness = loudness
-    }
-
-    public var tour: Tour { loaded.tour }
-
-    func speakerClip(_ clip: ClipChoice) -> SpeakerClip {
-        SpeakerClip(url: loaded.clipURL(clip.path), loudnessLUFS: loudness[clip.path]?.lufs,
-                    truePeakDBTP: loudness[clip.path]?.truePeak, durationSeconds: loaded.clips[clip.path]?.durationSeconds)
-    }
-
-    /// The clips a visitor in `language` would hear, in route order: what the speaker prepares.
-    func clipURLs(language: String) -> [URL] {
-        order.compactMap { tour.clip(for: $0, language: language) }.map { loaded.clipURL($0.path) }
-    }
-}
-
-/// A clip's integrated loudness (LUFS) and true peak (dBTP), as measured once into the clip index.
-public struct ClipLoudness: Sendable, Equatable {
-    public var lufs: Double
-    public var truePeak: Double?
-}
-
-/// The answer to one command, as a trigger source or `ctl` sees it.
-public struct CommandReply: Sendable, Equatable {
-    public var ok: Bool
-    public var message: String
-
-    public static let done = CommandReply(ok: true, message: "")
-    public static func refused(_ message: String) -> CommandReply { CommandReply(ok: false, message: message) }
-}
-
-/// Why the kiosk refused a command: the player said no, or a tour/config could not be loaded.
-public struct KioskRefusal: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    public var code: MPDErrorCode
-
-    init(_ refusal: PlayerRefusal) {
-        description = refusal.description
-        switch refusal {
-        case .noSuchStop, .noSuchPosition, .noClip, .endOfTour: code = .noExist
-        case .unknownLanguage: code = .argument
-        case .busy, .quietHours, .notPlaying: code = .playerSync
-        }
-    }
-
-    init(_ message: String, code: MPDErrorCode) {
-        description = message
-        self.code = code
-    }
-}
-
 /// The kiosk at run time: one player fed by every command source, carrying out its decisions on
 /// the speaker, the play log and the control socket's idle clients.
 ///
-/// All commands pass through `perform` under one lock, in arrival order, whatever their source
-/// (socket, GPIO, serial, GPS, keypad, the daemon's own timer). A reply is given only after what
-/// the command changed is on disk, so an acknowledged play is in the log even after `kill -9`.
-public final class Kiosk: @unchecked Sendable {
+/// All commands pass through `submit` under one lock, in arrival order, whatever their source
+/// (socket, GPIO, serial, GPS, keypad, the kiosk's own clock). Nothing under the lock touches a disk:
+/// the speaker takes the clip through its in-memory inbox, and play-log rows and saved state go to the
+/// `StoreWriter`'s queue. A front end that replies to a client waits for the command's rows to be
+/// written before replying (`perform(_:source:) async`), so an acknowledged play is in the log even after
+/// `kill -9`, while the sound has already started.
+public final class Kiosk: @unchecked Sendable {  // every mutable field is guarded by `lock`
     public typealias TourLoading = @Sendable (String) throws -> InstalledTour
     /// Re-reads config and tours; given the id of the tour running now.
     public typealias Reloading = @Sendable (String) throws -> (KioskConfiguration, InstalledTour)
@@ -80,37 +20,35 @@ public final class Kiosk: @unchecked Sendable {
     private let lock = NSLock()
     private var player: Player
     private var installed: InstalledTour
+    /// Bumped whenever another tour (or another copy of it) is adopted: a reload read ahead of the lock
+    /// is adopted only if nothing was adopted meanwhile.
+    private var tourGeneration = 0
     private var configuration: KioskConfiguration
     private let speaker: Speaker
-    private let store: KioskStore?
+    private let writer: StoreWriter?
     private let logger: Logger
     private let loadTour: TourLoading
     private let reloadAll: Reloading
     private let clock: @Sendable () -> Moment
     let changes = ChangeBoard()
 
-    private var logRows: [UInt64: Int64] = [:]
-    private var storeWritable: Bool
     private var lastError: String?
     private var playlistVersion = 1
     private var entryVersions: [Int]
     private let startedAt: Double
     private var plays = 0
     private var secondsPlayed = 0.0
-    private var observers: [Int: @Sendable (PlayerState) -> Void] = [:]
+    private var observers: [Int: AsyncStream<PlayerState>.Continuation] = [:]
     private var nextObserver = 1
-    private let observerQueue = DispatchQueue(label: "audiogid.kiosk.observers")
-    private var ticker: DispatchSourceTimer?
 
-    public init(configuration: KioskConfiguration, tour: InstalledTour, speaker: Speaker, store: KioskStore?,
+    public init(configuration: KioskConfiguration, tour: InstalledTour, speaker: Speaker, writer: StoreWriter?,
                 saved: SavedState = SavedState(), logger: Logger,
                 loadTour: @escaping TourLoading, reload: @escaping Reloading,
                 clock: @escaping @Sendable () -> Moment = Moment.now) {
         self.configuration = configuration
         self.installed = tour
         self.speaker = speaker
-        self.store = store
-        self.storeWritable = store != nil
+        self.writer = writer
         self.logger = logger
         self.loadTour = loadTour
         self.reloadAll = reload
@@ -125,36 +63,74 @@ public final class Kiosk: @unchecked Sendable {
         speaker.prepare(tour.clipURLs(language: player.language))
     }
 
-    /// Starts the clock that drives quiet hours and the idle prompt.
-    public func start() {
-        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "audiogid.kiosk.tick"))
-        timer.schedule(deadline: .now() + 1, repeating: 1)
-        timer.setEventHandler { [weak self] in self?.tick() }
-        timer.resume()
-        lock.withLock { ticker = timer }
+    /// Drives quiet hours and the idle prompt: a tick a second until the task is cancelled.
+    public func runClock() async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: .seconds(1)) } catch { return }
+            tick()
+        }
     }
 
     // MARK: - Commands
 
-    /// Runs one command from any source. Returns after its effects are carried out and logged.
-    public func perform(_ command: Command, source: PressSource) -> Result<Void, KioskRefusal> {
+    /// Runs one command from any source and returns once it has been carried out and what it logged is
+    /// written: what the control socket replies after.
+    public func perform(_ command: Command, source: PressSource) async -> Result<Void, KioskRefusal> {
+        let (result, ticket) = submit(command, source: source)
+        if let writer, ticket != .none { await writer.written(ticket) }
+        return result
+    }
+
+    /// `perform` for a front end on a plain thread: carries the command out, then blocks until its log rows are written.
+    public func performAndWait(_ command: Command, source: PressSource) -> Result<Void, KioskRefusal> {
+        let (result, ticket) = submit(command, source: source)
+        if let writer, ticket != .none, !writer.waitWritten(ticket) {
+            logger.warning("the play log is slow to write; replying before it is on disk")
+        }
+        return result
+    }
+
+    /// Carries `command` out and returns without waiting for the disk: what a button or a GPS zone uses,
+    /// which has nobody to reply to. Returns the ticket of the rows it queued for the store.
+    @discardableResult
+    public func submit(_ command: Command, source: PressSource) -> (Result<Void, KioskRefusal>, StoreWriter.Ticket) {
         // Loading a tour may index (and measure) its clips: seconds on a Pi. Done before taking the lock, so
         // presses, status and the systemd watchdog are not held up meanwhile.
-        let loaded: Loaded?
         switch command {
-        case .tour(let id): loaded = .tour(Result { try loadTour(id) })
-        case .reload: loaded = .all(Result { try reloadAll(lock.withLock { installed.tour.id }) })
-        default: loaded = nil
-        }
-        return lock.withLock {
-            let now = clock()
-            let decision = player.handle(command, source: source, at: now)
-            if let refusal = decision.refusal {
-                logger.info("refused \(command) from \(source.rawValue): \(refusal)")
-                return .failure(KioskRefusal(refusal))
+        case .tour(let id):
+            return run(command, source: source, loaded: .tour(Result { try loadTour(id) }))
+        case .reload:
+            // A `tour B` adopted while the reload read the old tour must not be undone: read again for B.
+            for _ in 0..<3 {
+                let (id, generation) = lock.withLock { (installed.tour.id, tourGeneration) }
+                let loaded = Result { try reloadAll(id) }
+                if let outcome = run(command, source: source, loaded: .all(loaded), ifGeneration: generation) { return outcome }
             }
-            logger.debug("\(command) from \(source.rawValue)")
-            return apply(decision.effects, at: now, loaded: loaded)
+            return (.failure(.reloadRefused(reason: "the tour kept changing while it was being read; try again")), .none)
+        default:
+            return run(command, source: source, loaded: nil)
+        }
+    }
+
+    /// Plays a sound of the player's own (paths under `audio/` by language), such as the keypad's "no such stop".
+    public func announce(_ clips: ClipPaths, source: PressSource) -> Result<Void, KioskRefusal> {
+        lock.withLock {
+            let now = clock()
+            let decision = player.announce(clips, source: source, at: now)
+            if let refusal = decision.refusal { return .failure(.player(refusal)) }
+            var ticket = StoreWriter.Ticket.none
+            return apply(decision.effects, at: now, ticket: &ticket)
+        }
+    }
+
+    /// The entry point for trigger sources and `ctl`-style lines (`play 3` = stop number 3, `lang next`,
+    /// `volume +10`, `stop`), run through the same path as the control socket.
+    public func execute(commandLine: String, source: PressSource) async -> CommandReply {
+        let command: Command
+        do { command = try Command(line: commandLine) } catch { return .refused(error.message) }
+        switch await perform(command, source: source) {
+        case .success: return .done
+        case .failure(let refusal): return .refused(refusal.description)
         }
     }
 
@@ -164,42 +140,40 @@ public final class Kiosk: @unchecked Sendable {
         case all(Result<(KioskConfiguration, InstalledTour), any Error>)
     }
 
-    /// Plays a sound of the player's own (paths under `audio/` by language), such as the keypad's "no such stop".
-    public func announce(_ clips: ClipPaths, source: PressSource) -> Result<Void, KioskRefusal> {
+    private func run(_ command: Command, source: PressSource, loaded: Loaded?) -> (Result<Void, KioskRefusal>, StoreWriter.Ticket) {
+        run(command, source: source, loaded: loaded, ifGeneration: nil)!
+    }
+
+    /// Nil when `ifGeneration` is given and another tour was adopted since it was read.
+    private func run(_ command: Command, source: PressSource, loaded: Loaded?,
+                     ifGeneration generation: Int?) -> (Result<Void, KioskRefusal>, StoreWriter.Ticket)? {
         lock.withLock {
+            if let generation, generation != tourGeneration { return nil }
             let now = clock()
-            let decision = player.announce(clips, source: source, at: now)
-            if let refusal = decision.refusal { return .failure(KioskRefusal(refusal)) }
-            return apply(decision.effects, at: now)
+            let decision = player.handle(command, source: source, at: now)
+            if let refusal = decision.refusal {
+                logger.info("command refused", metadata: ["command": "\(command)", "source": "\(source.rawValue)", "reason": "\(refusal)"])
+                return (.failure(.player(refusal)), .none)
+            }
+            logger.debug("command", metadata: ["command": "\(command)", "source": "\(source.rawValue)"])
+            var ticket = StoreWriter.Ticket.none
+            let result = apply(decision.effects, at: now, loaded: loaded, ticket: &ticket)
+            return (result, ticket)
         }
     }
 
-    /// The entry point for trigger sources: an `audiogid ctl`-style line (`play 3` = stop number 3,
-    /// `lang next`, `volume +10`, `stop`), run through the same path as the control socket.
-    public func execute(commandLine: String, source: PressSource) async -> CommandReply {
-        let command: Command
-        do { command = try Command(line: commandLine) } catch { return .refused(error.message) }
-        switch perform(command, source: source) {
-        case .success: return .done
-        case .failure(let refusal): return .refused(refusal.description)
-        }
-    }
-
-    /// Calls `handler` (on a private serial queue, in order) with the player's state after every change:
-    /// what drives a button's LED. Returns an id for `removeObserver`.
-    @discardableResult
-    public func observe(_ handler: @escaping @Sendable (PlayerState) -> Void) -> Int {
-        lock.withLock {
+    /// The player's state after every change, newest first when the reader is slow (a button's LED
+    /// wants the present, not the history). The stream starts with the current state.
+    public func playerStates() -> AsyncStream<PlayerState> {
+        let (stream, continuation) = AsyncStream<PlayerState>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let id = lock.withLock {
             defer { nextObserver += 1 }
-            observers[nextObserver] = handler
-            let state = player.state
-            observerQueue.async { handler(state) }
+            observers[nextObserver] = continuation
+            continuation.yield(player.state)
             return nextObserver
         }
-    }
-
-    public func removeObserver(_ id: Int) {
-        lock.withLock { _ = observers.removeValue(forKey: id) }
+        continuation.onTermination = { [weak self] _ in self?.lock.withLock { _ = self?.observers.removeValue(forKey: id) } }
+        return stream
     }
 
     public var status: KioskStatus {
@@ -214,25 +188,30 @@ public final class Kiosk: @unchecked Sendable {
                                   version: entryVersions.indices.contains(index) ? entryVersions[index] : playlistVersion)
             }
             let duration = player.state.play.flatMap { installed.loaded.clips[$0.clip.path]?.durationSeconds }
+            let storeHealth = writer?.health
             return KioskStatus(state: player.state, volume: player.volume, language: language, tourID: tour.id,
                                tourTitle: tour.title.text(in: language, fallbacks: [tour.defaultLanguage]) ?? tour.id,
                                queue: queue, playlistVersion: playlistVersion, elapsed: player.elapsed(at: now),
-                               duration: duration, speaker: speaker.status, storeWritable: storeWritable,
-                               lastError: lastError, startedAt: startedAt, plays: plays, secondsPlayed: secondsPlayed)
+                               duration: duration, speaker: speaker.status, storeWritable: storeHealth?.writable ?? false,
+                               lastError: lastError ?? storeHealth?.lastError, startedAt: startedAt, plays: plays,
+                               secondsPlayed: secondsPlayed)
         }
     }
 
     public var currentConfiguration: KioskConfiguration { lock.withLock { configuration } }
 
-    /// Ends the current play as interrupted (logged), fades out and stops the clock: SIGTERM's path.
-    public func shutdown() async {
-        lock.withLock {
-            ticker?.cancel()
-            ticker = nil
+    /// Ends the current play as interrupted (queued for the log) and closes the observers' streams:
+    /// the kiosk's part of a clean shutdown. The speaker's fade and the store's last write come after.
+    public func shutdown() {
+        let streams = lock.withLock {
             let now = clock()
-            _ = apply(player.handle(.stop, source: .auto, at: now).effects, at: now)
+            var ticket = StoreWriter.Ticket.none
+            _ = apply(player.handle(.stop, source: .auto, at: now).effects, at: now, ticket: &ticket)
+            defer { observers.removeAll() }
+            return Array(observers.values)
         }
-        await speaker.shutdown()
+        // Outside the lock: finishing a stream runs its termination handler, which takes the lock.
+        for continuation in streams { continuation.finish() }
     }
 
     // MARK: - Events from the speaker and the clock
@@ -240,16 +219,17 @@ public final class Kiosk: @unchecked Sendable {
     private func speakerEvent(_ event: SpeakerEvent) {
         lock.withLock {
             let now = clock()
+            var ticket = StoreWriter.Ticket.none
             switch event {
             case .finished(let token, let heard):
-                _ = apply(player.clipEnded(token: token, outcome: .finished, secondsHeard: heard, at: now), at: now)
+                _ = apply(player.clipEnded(token: token, outcome: .finished, secondsHeard: heard, at: now), at: now, ticket: &ticket)
             case .failed(let token, let message):
                 lastError = message
-                logger.error("clip failed: \(message)")
-                _ = apply(player.clipEnded(token: token, outcome: .failed, at: now), at: now)
+                logger.error("clip failed", metadata: ["reason": "\(message)"])
+                _ = apply(player.clipEnded(token: token, outcome: .failed, at: now), at: now, ticket: &ticket)
             case .deviceLost(let message):
                 lastError = "audio device lost: \(message)"
-                logger.error("audio device lost: \(message); reopening")
+                logger.error("audio device lost; reopening", metadata: ["reason": "\(message)"])
                 changes.post([.output])
             case .deviceRestored:
                 lastError = nil
@@ -262,24 +242,29 @@ public final class Kiosk: @unchecked Sendable {
     func tick() {
         lock.withLock {
             let now = clock()
-            _ = apply(player.tick(at: now), at: now)
+            var ticket = StoreWriter.Ticket.none
+            _ = apply(player.tick(at: now), at: now, ticket: &ticket)
         }
     }
 
     // MARK: - Carrying out decisions (caller holds the lock)
 
-    private func apply(_ effects: [PlayerEffect], at now: Moment, loaded: Loaded? = nil) -> Result<Void, KioskRefusal> {
+    private func apply(_ effects: [PlayerEffect], at now: Moment, loaded: Loaded? = nil,
+                       ticket: inout StoreWriter.Ticket) -> Result<Void, KioskRefusal> {
         var changed: Set<MPDSubsystem> = []
         var result: Result<Void, KioskRefusal> = .success(())
         for effect in effects {
             switch effect {
             case .start(let play):
-                // Sound first, then the log: the sync to disk must not delay the visitor.
                 speaker.play(installed.speakerClip(play.clip), token: play.token)
                 if let stopID = play.stopID, let number = play.stopNumber {
-                    logBegin(play, stopID: stopID, number: number)
+                    plays += 1
+                    let record = PlayRecord(startedAt: play.startedAt, tourID: installed.tour.id, stopID: stopID, stopNumber: number,
+                                            language: play.clip.language, source: play.source)
+                    store(.playBegan(token: play.token, record), &ticket)
                 }
-                logger.notice("play stop \(play.stopNumber.map(String.init) ?? "prompt") \(play.clip.path) [\(play.source.rawValue)]")
+                logger.info("play", metadata: ["stop": "\(play.stopNumber.map(String.init) ?? "prompt")",
+                                                "clip": "\(play.clip.path)", "source": "\(play.source.rawValue)"])
                 changed.insert(.player)
             case .silence:
                 speaker.stop()
@@ -292,49 +277,49 @@ public final class Kiosk: @unchecked Sendable {
                 changed.insert(.player)
             case .setVolume(let level):
                 speaker.setVolume(level)
-                saveState()
+                saveState(&ticket)
                 changed.insert(.mixer)
             case .languageChanged(let language):
                 speaker.prepare(installed.clipURLs(language: language))
-                saveState()
+                saveState(&ticket)
                 bumpPlaylist()
                 changed.formUnion([.playlist, .options])
             case .ended(let ended):
-                logEnd(ended)
+                secondsPlayed += ended.secondsHeard
+                store(.playEnded(token: ended.play.token, outcome: ended.outcome, secondsHeard: ended.secondsHeard,
+                                 endedAt: ended.endedAt), &ticket)
                 changed.insert(.player)
             case .loadTour(let id):
                 do {
-                    let tour: InstalledTour
-                    if case .tour(let ready) = loaded { tour = try ready.get() } else { tour = try loadTour(id) }
-                    result = adopt(tour, configuration: nil, at: now, changed: &changed)
-                    logger.notice("tour \(id) loaded")
+                    guard case .tour(let ready) = loaded else { throw KioskSetupError("the tour was not read ahead") }
+                    result = adopt(try ready.get(), configuration: nil, at: now, changed: &changed, ticket: &ticket)
+                    logger.notice("tour loaded", metadata: ["tour": "\(id)"])
                 } catch {
-                    logger.error("tour \(id) not loaded: \(error)")
-                    result = .failure(KioskRefusal("tour \(id) not loaded: \(error)", code: .noExist))
+                    logger.error("tour not loaded", metadata: ["tour": "\(id)", "reason": "\(error)"])
+                    result = .failure(.tourNotLoaded(id: id, reason: "\(error)"))
                 }
             case .reload:
                 do {
-                    let (newConfiguration, tour): (KioskConfiguration, InstalledTour)
-                    if case .all(let ready) = loaded { (newConfiguration, tour) = try ready.get() } else {
-                        (newConfiguration, tour) = try reloadAll(installed.tour.id)
-                    }
-                    result = adopt(tour, configuration: newConfiguration, at: now, changed: &changed)
-                    logger.notice("reloaded \(newConfiguration.file ?? "configuration") and tour \(tour.tour.id)")
+                    guard case .all(let ready) = loaded else { throw KioskSetupError("the configuration was not read ahead") }
+                    let (newConfiguration, tour) = try ready.get()
+                    result = adopt(tour, configuration: newConfiguration, at: now, changed: &changed, ticket: &ticket)
+                    logger.notice("reloaded", metadata: ["file": "\(newConfiguration.file ?? "built-in")", "tour": "\(tour.tour.id)"])
                 } catch {
                     // The old configuration keeps running: a typo must not silence a kiosk.
-                    logger.error("reload refused, keeping the running configuration: \(error)")
-                    result = .failure(KioskRefusal("reload refused: \(error)", code: .argument))
+                    logger.error("reload refused, keeping the running configuration", metadata: ["reason": "\(error)"])
+                    result = .failure(.reloadRefused(reason: "\(error)"))
                 }
             }
         }
-        if changed.contains(.player) { notifyObservers() }
+        if changed.contains(.player) { publishState() }
         changes.post(changed)
         return result
     }
 
     private func adopt(_ tour: InstalledTour, configuration newConfiguration: KioskConfiguration?, at now: Moment,
-                       changed: inout Set<MPDSubsystem>) -> Result<Void, KioskRefusal> {
+                       changed: inout Set<MPDSubsystem>, ticket: inout StoreWriter.Ticket) -> Result<Void, KioskRefusal> {
         installed = tour
+        tourGeneration += 1
         var effects = player.replaceTour(tour.tour, order: tour.order, at: now)
         speaker.prepare(tour.clipURLs(language: player.language))
         if let newConfiguration {
@@ -347,9 +332,9 @@ public final class Kiosk: @unchecked Sendable {
         }
         entryVersions = Array(repeating: playlistVersion + 1, count: tour.order.count)
         bumpPlaylist()
-        saveState()
+        saveState(&ticket)
         changed.formUnion([.playlist, .options])
-        return apply(effects, at: now)
+        return apply(effects, at: now, ticket: &ticket)
     }
 
     private func bumpPlaylist() {
@@ -357,73 +342,19 @@ public final class Kiosk: @unchecked Sendable {
         entryVersions = Array(repeating: playlistVersion, count: installed.order.count)
     }
 
-    private func notifyObservers() {
+    private func publishState() {
         let state = player.state
-        for handler in observers.values { observerQueue.async { handler(state) } }
+        for continuation in observers.values { continuation.yield(state) }
     }
 
-    // MARK: - The store, which may fail without stopping playback
+    // MARK: - The store: queued, never written under the lock
 
-    private func logBegin(_ play: Play, stopID: String, number: Int) {
-        plays += 1
-        guard let store, storeWritable || retryStore() else { return }
-        let record = PlayRecord(startedAt: play.startedAt, tourID: installed.tour.id, stopID: stopID, stopNumber: number,
-                                language: play.clip.language, source: play.source)
-        do {
-            logRows[play.token] = try store.beginPlay(record)
-        } catch {
-            storeFailed(error)
-        }
+    private func store(_ entry: StoreWriter.Entry, _ ticket: inout StoreWriter.Ticket) {
+        guard let writer else { return }
+        ticket = max(ticket, writer.enqueue(entry))
     }
 
-    private func logEnd(_ ended: PlayEnded) {
-        secondsPlayed += ended.secondsHeard
-        guard let row = logRows.removeValue(forKey: ended.play.token), let store else { return }
-        do {
-            try store.endPlay(id: row, outcome: ended.outcome, secondsHeard: ended.secondsHeard, endedAt: ended.endedAt)
-        } catch {
-            storeFailed(error)
-        }
-    }
-
-    private func saveState() {
-        guard let store, storeWritable || retryStore() else { return }
-        do {
-            try store.saveState(SavedState(tourID: installed.tour.id, language: player.language, volume: player.volume))
-        } catch {
-            storeFailed(error)
-        }
-    }
-
-    private var lastStoreRetry = 0.0
-
-    /// After a failure, try the database again at most once a minute (a remounted card, space freed).
-    private func retryStore() -> Bool {
-        let now = clock().seconds
-        guard now - lastStoreRetry >= 60 else { return false }
-        lastStoreRetry = now
-        return true
-    }
-
-    private func storeFailed(_ error: Error) {
-        if storeWritable {
-            logger.critical("DATABASE NOT WRITABLE, playing on WITHOUT LOGGING: \(error)")
-        } else {
-            logger.error("database still not writable: \(error)")
-        }
-        storeWritable = false
-        lastStoreRetry = clock().seconds
-        lastError = "database not writable: \(error)"
-    }
-}
-
-extension Moment {
-    /// The wall clock: Unix seconds and the local minute of the day.
-    @Sendable public static func now() -> Moment {
-        let seconds = Date().timeIntervalSince1970
-        var time = time_t(seconds)
-        var local = tm()
-        localtime_r(&time, &local)
-        return Moment(seconds: seconds, minuteOfDay: Int(local.tm_hour) * 60 + Int(local.tm_min))
+    private func saveState(_ ticket: inout StoreWriter.Ticket) {
+        store(.state(SavedState(tourID: installed.tour.id, language: player.language, volume: player.volume)), &ticket)
     }
 }

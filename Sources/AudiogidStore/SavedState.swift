@@ -16,16 +16,18 @@ public struct SavedState: Sendable, Equatable {
 
 extension KioskStore {
     public func saveState(_ state: SavedState) throws {
-        try queue.write { db in
-            let values: [(String, String?)] = [("tour", state.tourID), ("language", state.language),
-                                               ("volume", state.volume.map(String.init))]
-            for (key, value) in values {
-                if let value {
-                    try db.execute(sql: "INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                   arguments: [key, value])
-                } else {
-                    try db.execute(sql: "DELETE FROM state WHERE key = ?", arguments: [key])
-                }
+        try queue.write { db in try Self.save(state, in: db) }
+    }
+
+    static func save(_ state: SavedState, in db: Database) throws {
+        let values: [(String, String?)] = [("tour", state.tourID), ("language", state.language),
+                                           ("volume", state.volume.map(String.init))]
+        for (key, value) in values {
+            if let value {
+                try db.execute(sql: "INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               arguments: [key, value])
+            } else {
+                try db.execute(sql: "DELETE FROM state WHERE key = ?", arguments: [key])
             }
         }
     }

@@ -34,7 +34,7 @@ struct DaemonCommand: AsyncParsableCommand {
         let level: Logger.Level
         let triggers: TriggersConfig
         do {
-            level = try overrides.configuration(file: config).verbose ? .debug : .notice
+            level = try overrides.configuration(file: config).verbose ? .debug : .info
             triggers = try DaemonTriggers.configuration(file: config)
         } catch {
             FileHandle.standardError.write(Data("audiogid daemon: the configuration has errors, not starting:\n\(error)\n".utf8))

@@ -15,7 +15,7 @@ import Synchronization
 final class DaemonTriggers {
     private let set: TriggerSet
     private let kiosk: Kiosk
-    private let observer: Int
+    private let lights: Task<Void, Never>
     private let tourWatch: DispatchSourceTimer?
 
     /// The local command a button, token or key may send to start a new boat trip (every GPS stop plays again).
@@ -108,20 +108,21 @@ final class DaemonTriggers {
                 logger.warning("\(event.input) → '\(line)' is not a command: \(error)")
                 return
             }
-            switch kiosk.perform(command, source: event.source) {
+            switch kiosk.submit(command, source: event.source).0 {
             case .success: logger.info("\(event)")
             case .failure(let refusal):
                 logger.notice("\(event) refused: \(refusal)")
                 // A visitor who typed (or tapped a card for) a number with no stop hears so, rather than silence.
                 if case .play(.number) = command, event.source == .keypad || event.source == .serial,
-                   refusal.description.hasPrefix("no stop"), !noSuchStop.isEmpty {
+                   refusal.isUnknownStopNumber, !noSuchStop.isEmpty {
                     _ = kiosk.announce(noSuchStop, source: event.source)
                 }
             }
         }
         let set = self.set
         resetBox.withLock { $0 = { set.resetGpsTrip() } }
-        observer = kiosk.observe { state in set.show(PlayerLight(state)) }
+        let states = kiosk.playerStates()
+        lights = Task { for await state in states { set.show(PlayerLight(state)) } }
         for line in set.summary { logger.notice("trigger: \(line)") }
         tourWatch = set.hasGps ? Self.watchTour(kiosk: kiosk, set: set, current: tour?.id, toursDirectory: toursDirectory, logger: logger) : nil
         set.start()
@@ -129,7 +130,7 @@ final class DaemonTriggers {
 
     func stop() {
         tourWatch?.cancel()
-        kiosk.removeObserver(observer)
+        lights.cancel()
         set.stop()
     }
 

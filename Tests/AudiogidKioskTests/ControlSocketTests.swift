@@ -85,14 +85,14 @@ import Glibc
     @Test func idleReportsChangesFromBeforeAndNoidleEndsIt() throws {
         let rig = try KioskRig()
         let client = try rig.client()
-        _ = rig.kiosk.perform(.volume(.set(20)), source: .gpio)
+        _ = rig.kiosk.submit(.volume(.set(20)), source: .gpio)
         #expect(try client.send("idle").lines == ["changed: mixer"])
         #expect(client.sendRaw(Array("idle player\n".utf8)))
         usleep(50_000)
         #expect(client.sendRaw(Array("noidle\n".utf8)))
         #expect(try client.readReply() == ControlClient.Reply(lines: [], ack: nil))
         // A noidle racing an idle that already answered gets no reply: the next reply is the next command's.
-        _ = rig.kiosk.perform(.volume(.set(25)), source: .gpio)
+        _ = rig.kiosk.submit(.volume(.set(25)), source: .gpio)
         #expect(try client.send("idle mixer").lines == ["changed: mixer"])
         #expect(client.sendRaw(Array("noidle\n".utf8)))
         #expect(try client.send("getvol").lines == ["volume: 25"])
@@ -129,7 +129,7 @@ import Glibc
         for _ in 0..<20 { #expect(try rig.client().send("playstop 2").ok) }
         #expect(Date().timeIntervalSince(start) < 5)
         // Within the write timeout the flooder is dropped.
-        #expect(eventually(ControlConnection.writeTimeout + 5) { rig.server.clientCount == 0 })
+        #expect(await eventually(ControlConnection.writeTimeout + 5) { rig.server.clientCount == 0 })
         _ = await flooding.value
     }
 
@@ -155,14 +155,14 @@ import Glibc
         #expect(try rig.client().send("status").ok)
     }
 
-    @Test func silentClientsTimeOutButIdleOnesStay() throws {
+    @Test func silentClientsTimeOutButIdleOnesStay() async throws {
         let rig = try KioskRig(control: ControlSettings(connectionTimeout: 1))
         let silent = try rig.client()
         let idle = try rig.client()
         #expect(idle.sendRaw(Array("idle player\n".utf8)))
-        #expect(eventually(5) { rig.server.clientCount == 1 })  // the silent one is gone
+        #expect(await eventually(5) { rig.server.clientCount == 1 })  // the silent one is gone
         #expect(throws: (any Error).self) { try silent.send("ping") }
-        _ = rig.kiosk.perform(.play(.number(1)), source: .gpio)
+        _ = rig.kiosk.submit(.play(.number(1)), source: .gpio)
         #expect(try idle.readReply().lines == ["changed: player"])
     }
 

@@ -9,7 +9,7 @@ import Testing
 /// The daemon process with its real audio engine writing into ALSA's `file` plugin: what came out
 /// is exactly what a speaker would have been sent.
 @Suite(.serialized) struct DaemonAudioTests {
-    @Test func aPlayedStopComesOutOfTheDeviceInTheChosenLanguageWithFallback() throws {
+    @Test func aPlayedStopComesOutOfTheDeviceInTheChosenLanguageWithFallback() async throws {
         let folder = try makeDataFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let wav = folder.appendingPathComponent("out.wav")
@@ -28,7 +28,7 @@ import Testing
         #expect(try daemon.ctl("lang", "en").status == 0)
         // Stop 5 has no English clip: the Russian one plays, and the log says so.
         #expect(try daemon.ctl("play", "5").status == 0)
-        #expect(eventually(10) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
+        #expect(await eventually(10) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
         daemon.terminate()
         #expect(daemon.process.terminationStatus == 0)
 
@@ -51,7 +51,7 @@ import Testing
         #expect(indexed["moyo-selo/05-club.ru.ogg"]?.loudnessLUFS.map { $0 < -10 && $0 > -40 } == true)
     }
 
-    @Test func volumeReachesTheSamples() throws {
+    @Test func volumeReachesTheSamples() async throws {
         let folder = try makeDataFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let alsa = try CaptureDevice.writeALSAConfig(in: folder)
@@ -65,7 +65,7 @@ import Testing
                                            environment: ["ALSA_CONFIG_PATH": alsa])
             #expect(daemon.ready(), "\(daemon.output)")
             #expect(try daemon.ctl("play", "7").status == 0)
-            #expect(eventually(10) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
+            #expect(await eventually(10) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
             daemon.terminate()
             peaks.append(try CaptureDevice.samples(wav).map { Int(abs(Int32($0))) }.max() ?? 0)
         }
@@ -121,7 +121,7 @@ import Testing
                                        environment: ["ALSA_CONFIG_PATH": alsa])
         #expect(daemon.ready(within: 20), "\(daemon.output)")
         for words in commands { #expect(try run(executable, ["ctl", "--socket", daemon.socket] + words).status == 0) }
-        #expect(eventually(60) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
+        #expect(eventuallyBlocking(60) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
         daemon.terminate()
         let samples = try CaptureDevice.samples(wav)
         return (stride(from: 0, to: samples.count - 1, by: 2).map { samples[$0] }, daemon)

@@ -35,7 +35,7 @@ final class DaemonProcess: @unchecked Sendable {
 
     /// Waits until the socket answers; false when the process died first.
     func ready(within seconds: Double = 15) -> Bool {
-        eventually(seconds) { process.isRunning && (try? ControlClient(address: socket)) != nil }
+        eventuallyBlocking(seconds) { process.isRunning && (try? ControlClient(address: socket)) != nil }
     }
 
     func ctl(_ words: String...) throws -> ProcessResult {
@@ -140,7 +140,7 @@ final class DaemonProcess: @unchecked Sendable {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("c.sock").path))
     }
 
-    @Test func sighupReloadsAndTellsSystemdItIsReady() throws {
+    @Test func sighupReloadsAndTellsSystemdItIsReady() async throws {
         let folder = try makeDataFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let notify = folder.appendingPathComponent("notify.sock").path
@@ -166,7 +166,7 @@ final class DaemonProcess: @unchecked Sendable {
         #expect(try daemon.ctl("play", "2").status == 0)
         try "volume: 25\nvolume_cap: 30\n".write(to: config, atomically: true, encoding: .utf8)
         kill(daemon.process.processIdentifier, SIGHUP)
-        #expect(eventually { (try? daemon.ctl("status").output.contains("volume: 30")) == true })
+        #expect(await eventually { (try? daemon.ctl("status").output.contains("volume: 30")) == true })
         #expect(try daemon.ctl("status").output.contains("stop: 2"))  // the clip was not cut
         // A broken config on reload is refused; the daemon keeps running the old one.
         try "volume_cap: loud\n".write(to: config, atomically: true, encoding: .utf8)

@@ -27,6 +27,7 @@ final class KioskRig: @unchecked Sendable {
     let kiosk: Kiosk
     let server: ControlServer
     let store: KioskStore?
+    let writer: StoreWriter?
     let configuration: KioskConfiguration
     var socket: String { configuration.control.socketPath }
 
@@ -55,17 +56,24 @@ final class KioskRig: @unchecked Sendable {
         let shelf = TourShelf(toursDirectory: configuration.toursDirectory, audioDirectory: configuration.audioDirectory,
                               store: store, logger: logger)
         let config = configuration
+        let writer = store.map { StoreWriter(store: $0) }
+        self.writer = writer
+        writer?.start()
         kiosk = Kiosk(configuration: configuration, tour: try shelf.install("moyo-selo"), speaker: SilentSpeaker(),
-                      store: store, logger: logger, loadTour: { try shelf.install($0) },
+                      writer: writer, logger: logger, loadTour: { try shelf.install($0) },
                       reload: reload ?? { id in (config, try shelf.install(id)) }, clock: clock ?? Moment.now)
         server = ControlServer(kiosk: kiosk, settings: configuration.control, logger: logger)
         try server.start()
     }
 
+    /// Waits until every row queued so far is in the database file.
+    func logWritten() -> Bool { writer.map { $0.waitWritten($0.newest, timeout: 20) } ?? true }
+
     func client() throws -> ControlClient { try ControlClient(address: socket) }
 
     deinit {
         server.stop()
+        writer?.finish()
         try? FileManager.default.removeItem(at: folder)
     }
 }
@@ -117,12 +125,28 @@ func mpc(_ socket: String, _ arguments: String...) throws -> ProcessResult {
     try run("/usr/bin/mpc", ["--host", socket] + arguments)
 }
 
-/// Polls until `condition` holds or `seconds` pass.
-func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+/// Checks `condition` every 10 ms until it holds or `seconds` pass. Suspends between checks rather than
+/// blocking, so the kiosk's own tasks (which share the test's thread pool) keep running meanwhile.
+func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) async rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return try condition()
+}
+
+/// `eventually` for a plain (non-async) caller.
+func eventuallyBlocking(_ seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return true }
         usleep(10_000)
     }
     return try condition()
+}
+
+extension Result where Success == Void {
+    /// Void is not Equatable, so tests compare the outcome through this.
+    var succeeded: Bool { if case .success = self { true } else { false } }
 }

@@ -1,6 +1,7 @@
 import AudiogidCore
 import AudiogidStore
 import Foundation
+import Synchronization
 import Testing
 @testable import AudiogidKiosk
 
@@ -25,18 +26,17 @@ import Testing
 
     @Test func observersSeeEveryStateChangeInOrder() async throws {
         let rig = try KioskRig()
-        let seen = SeenStates()
-        let id = rig.kiosk.observe { seen.append($0) }
-        _ = await rig.kiosk.execute(commandLine: "play 2", source: .gpio)
-        _ = await rig.kiosk.execute(commandLine: "pause", source: .gpio)
-        _ = await rig.kiosk.execute(commandLine: "stop", source: .gpio)
-        #expect(eventually { seen.count == 4 })
-        let states = seen.all
+        var seen = rig.kiosk.playerStates().makeAsyncIterator()
+        var states: [PlayerState] = []
+        states.append(try #require(await seen.next()))
+        for line in ["play 2", "pause", "stop"] {
+            _ = await rig.kiosk.execute(commandLine: line, source: .gpio)
+            states.append(try #require(await seen.next()))
+        }
         #expect(states[0] == .idle)
         #expect(states[1].isPlaying && states[1].play?.stopNumber == 2)
         #expect(states[2].isPaused)
         #expect(states[3] == .idle)
-        rig.kiosk.removeObserver(id)
     }
 
     @Test func aClipPlaysToItsEndAndIsLoggedFinished() async throws {
@@ -44,7 +44,8 @@ import Testing
         let rig = try KioskRig(player: PlayerSettings(autoAdvance: true))
         #expect(await rig.kiosk.execute(commandLine: "play 7", source: .gpio) == .done)
         let duration = try #require(rig.kiosk.status.duration)
-        #expect(eventually(duration + 3) { rig.kiosk.status.state == .idle })
+        #expect(await eventually(duration + 3) { rig.kiosk.status.state == .idle })
+        #expect(rig.logWritten())
         let plays = try rig.store!.plays()
         #expect(plays.count == 1)  // the last stop: nothing to advance to
         #expect(plays[0].outcome == "finished")
@@ -177,6 +178,7 @@ final class HandClock: @unchecked Sendable {
         rig.kiosk.tick()
         #expect(rig.kiosk.status.state == .idle)
         #expect(await rig.kiosk.execute(commandLine: "play 2", source: .gpio) == .refused("quiet hours: the kiosk is closed"))
+        #expect(rig.logWritten())
         let plays = try rig.store!.plays()
         #expect(plays.map(\.outcome) == ["interrupted"])
         #expect(plays[0].secondsHeard == 60)
@@ -185,7 +187,25 @@ final class HandClock: @unchecked Sendable {
     }
 }
 
-@Suite struct KioskReloadTests {
+@Suite(.timeLimit(.minutes(1))) struct KioskReloadTests {
+    /// Runs `reload` on a plain thread (as a socket client's would), so the test never blocks the
+    /// cooperative pool the kiosk's own tasks need.
+    final class ReloadInBackground: Sendable {
+        private let result = Mutex<Result<Void, KioskRefusal>?>(nil)
+        private let done = DispatchSemaphore(value: 0)
+        init(_ kiosk: Kiosk) {
+            Thread { [self] in
+                let outcome = kiosk.submit(.reload, source: .socket).0
+                result.withLock { $0 = outcome }
+                done.signal()
+            }.start()
+        }
+        func wait() -> Result<Void, KioskRefusal>? {
+            guard done.wait(timeout: .now() + 20) == .success else { return nil }
+            return result.withLock { $0 }
+        }
+    }
+
     /// A reload that takes long (indexing a big tour on a Pi) does not hold up presses or status.
     @Test func aSlowReloadDoesNotBlockOtherCommands() async throws {
         let gate = DispatchSemaphore(value: 0)
@@ -193,19 +213,42 @@ final class HandClock: @unchecked Sendable {
         let box = RigBox()
         let rig = try KioskRig(reload: { id in
             entered.signal()
-            gate.wait()  // held until the test has been answered meanwhile
+            _ = gate.wait(timeout: .now() + 20)  // held until the test has been answered meanwhile
             return try box.reload(id)
         })
         box.rig = rig
-        let kiosk = rig.kiosk
-        let reloading = Task.detached { await kiosk.execute(commandLine: "reload", source: .socket) }
-        entered.wait()
+        let reloading = ReloadInBackground(rig.kiosk)
+        #expect(entered.wait(timeout: .now() + 20) == .success)
         let client = try ControlClient(address: rig.socket, timeout: 3)  // a blocked kiosk would time out here
         #expect(try client.send("playstop 2").ok)
         #expect(try client.send("status").value("stop") == "2")
         gate.signal()
-        #expect(await reloading.value == .done)
+        #expect(reloading.wait()?.succeeded == true)
         #expect(rig.kiosk.status.state.play?.stopNumber == 2)  // the reload kept the clip
+    }
+
+    /// `tour B` lands while a reload is reading the old tour: the reload must not put the old tour back.
+    @Test func aTourSwitchDuringAReloadIsNotUndone() async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let entered = DispatchSemaphore(value: 0)
+        let reads = Mutex<[String]>([])
+        let box = RigBox()
+        let rig = try KioskRig(reload: { id in
+            let first = reads.withLock { $0.append(id); return $0.count == 1 }
+            if first {
+                entered.signal()
+                _ = gate.wait(timeout: .now() + 20)
+            }
+            return try box.reload(id)
+        })
+        box.rig = rig
+        let reloading = ReloadInBackground(rig.kiosk)
+        #expect(entered.wait(timeout: .now() + 20) == .success)
+        #expect(rig.kiosk.submit(.tour("teplokhodik"), source: .socket).0.succeeded)
+        gate.signal()
+        #expect(reloading.wait()?.succeeded == true)
+        #expect(rig.kiosk.status.tourID == "teplokhodik")
+        #expect(reads.withLock { $0 } == ["moyo-selo", "teplokhodik"])  // read again for the tour that won
     }
 }
 

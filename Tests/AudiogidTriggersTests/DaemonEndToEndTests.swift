@@ -122,12 +122,12 @@ import Testing
         // token sent right after start-up may be lost: send it until it is heard (a repeat within 1 s is ignored).
         // Heard means logged: the file plugin is not paced, so `stop: 3` shows in the status only while the clip
         // is being written out, a window a status poll on a loaded machine can miss.
-        #expect(try send("BTN3\r\n", to: port) { daemon.stderr.contains("play stop 3 ") })
+        #expect(try send("BTN3\r\n", to: port) { logsPlay(daemon.stderr, stop: "3", source: "serial") })
         // The file plugin is not paced: the clip is written out at once and the player falls back to stop.
         #expect(try waitFor { $0["state"] == "stop" })
         daemon.process.interrupt()
         #expect(daemon.finish() == 0)
-        #expect(daemon.stderr.contains("play stop 3 moyo-selo/03-memorial.ru.ogg [serial]"))
+        #expect(logsPlay(daemon.stderr, stop: "3", clip: "moyo-selo/03-memorial.ru.ogg", source: "serial"))
 
         let (seconds, peak) = try recorded()
         // Stop 3's Russian clip is 9.73 s (22.05 kHz Ogg Vorbis, resampled to 48 kHz): all of it, and sound, not silence.
@@ -157,7 +157,7 @@ import Testing
         daemon.process.interrupt()
         #expect(daemon.finish() == 0)
         // Stop 42 does not exist: the tour's default language (ru) says so.
-        #expect(daemon.stderr.contains("play stop prompt system/no-such-stop.ru.ogg [keypad]"))
+        #expect(logsPlay(daemon.stderr, stop: "prompt", clip: "system/no-such-stop.ru.ogg", source: "keypad"))
         let (seconds, peak) = try recorded()
         #expect(abs(seconds - 1.82) < 0.1, "\(seconds) s written")
         #expect(peak > 3000)

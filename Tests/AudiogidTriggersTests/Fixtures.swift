@@ -152,3 +152,11 @@ final class OneShot: Sendable {
         return fd
     }
 }
+
+/// Whether the daemon's log has the structured `play` event for this stop (the metadata, not the wording).
+func logsPlay(_ log: String, stop: String, clip: String? = nil, source: String) -> Bool {
+    log.split(separator: "\n").contains { line in
+        line.hasSuffix("] play") && line.contains("stop=\(stop)") && line.contains("source=\(source)")
+            && (clip.map { line.contains("clip=\($0)") } ?? true)
+    }
+}

@@ -67,8 +67,8 @@ final class MPDSession: @unchecked Sendable {  // owned by one connection thread
             return value
         }
         func perform(_ command: Command) throws(MPDError) {
-            if case .failure(let refusal) = kiosk.perform(command, source: .socket) {
-                throw MPDError(refusal.code, refusal.description)
+            if case .failure(let refusal) = kiosk.performAndWait(command, source: .socket) {
+                throw MPDError(refusal)
             }
         }
 

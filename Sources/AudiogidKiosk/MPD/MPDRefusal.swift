@@ -1,0 +1,19 @@
+/// The kiosk's refusals in MPD's words: the ACK code a client is written against.
+extension MPDError {
+    init(_ refusal: KioskRefusal) {
+        self.init(Self.code(for: refusal), refusal.description)
+    }
+
+    static func code(for refusal: KioskRefusal) -> MPDErrorCode {
+        switch refusal {
+        case .player(let refusal):
+            switch refusal {
+            case .noSuchStop, .noSuchPosition, .noClip, .endOfTour: .noExist
+            case .unknownLanguage: .argument
+            case .busy, .quietHours, .notPlaying: .playerSync
+            }
+        case .tourNotLoaded: .noExist
+        case .reloadRefused: .argument
+        }
+    }
+}

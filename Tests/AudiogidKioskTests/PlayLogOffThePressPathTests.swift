@@ -1,0 +1,88 @@
+import AudiogidCore
+import AudiogidStore
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+import Testing
+@testable import AudiogidKiosk
+
+/// A speaker that remembers the clips it was handed, in order.
+final class HandedClips: Speaker, Sendable {
+    private let handed = Mutex<[String]>([])
+    var clips: [String] { handed.withLock { $0 } }
+    func play(_ clip: SpeakerClip, token: UInt64) { handed.withLock { $0.append(clip.url.lastPathComponent) } }
+    func stop() {}
+    func pause() {}
+    func resume() {}
+    func setVolume(_ level: Int) {}
+    var status: SpeakerStatus { SpeakerStatus(device: "test", deviceOpen: true, underruns: 0) }
+    func setEventHandler(_ handler: @escaping @Sendable (SpeakerEvent) -> Void) {}
+    func shutdown() async {}
+}
+
+@Suite(.timeLimit(.minutes(1))) struct PlayLogOffThePressPathTests {
+    /// Another connection holds SQLite's write lock (as a slow SD card's sync would hold the writer):
+    /// presses, including one that preempts a playing stop, still reach the speaker at once, and the
+    /// acknowledged rows are all in the log once the disk is free again.
+    @Test func aPressNeverWaitsForTheDatabase() async throws {
+        let folder = try makeDataFolder(tours: ["moyo-selo"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = KioskConfiguration(dataDirectory: folder.path, audio: AudioSettings(device: "none"))
+        let store = try KioskStore(path: configuration.databasePath)
+        let writer = StoreWriter(store: store)
+        writer.start()
+        defer { writer.finish() }
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let shelf = TourShelf(toursDirectory: configuration.toursDirectory, audioDirectory: configuration.audioDirectory,
+                              store: store, logger: logger)
+        let speaker = HandedClips()
+        let kiosk = Kiosk(configuration: configuration, tour: try shelf.install("moyo-selo"), speaker: speaker, writer: writer,
+                          logger: logger, loadTour: { try shelf.install($0) }, reload: { id in (configuration, try shelf.install(id)) })
+
+        // Hold the database's write lock from a second connection for as long as the test wants.
+        var blockerConfiguration = Configuration()
+        blockerConfiguration.busyMode = .timeout(5)
+        let blocker = try DatabaseQueue(path: configuration.databasePath, configuration: blockerConfiguration)
+        let release = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        let held = Thread {
+            try? blocker.inTransaction(.immediate) { _ in
+                holding.signal()
+                release.wait()
+                return .commit
+            }
+        }
+        held.start()
+        holding.wait()
+
+        let (first, _) = kiosk.submit(.play(.number(2)), source: .gpio)
+        let (second, ticket) = kiosk.submit(.play(.number(3)), source: .gpio)  // preempts stop 2
+        #expect(first.succeeded && second.succeeded)
+        #expect(speaker.clips.count == 2)
+        #expect(kiosk.status.state.play?.stopNumber == 3)
+        // A second connection reads: the writer's own connection is busy waiting for the lock.
+        let reader = try KioskStore(readingOnly: configuration.databasePath)
+        #expect(try reader.plays().isEmpty)  // nothing could be written yet: the presses did not wait for it
+
+        release.signal()
+        #expect(writer.waitWritten(ticket, timeout: 20))
+        // Had the first attempt timed out on the lock (a very loaded machine), the rows are kept and written
+        // again: a marker row queued behind them is written in the same retry.
+        for _ in 0..<5 where !writer.health.writable {
+            _ = writer.waitWritten(writer.enqueue(.state(SavedState(volume: 70))), timeout: 20)
+        }
+        let plays = try reader.plays()
+        #expect(plays.map(\.stopNumber) == [2, 3])
+        #expect(plays.map(\.outcome) == ["interrupted", "playing"])
+        #expect(writer.health.writable)
+    }
+
+    /// A reply waits for its rows: `perform` returns only once the play is in the log file.
+    @Test func anAcknowledgedPlayIsAlreadyInTheLog() async throws {
+        let rig = try KioskRig()
+        #expect(await rig.kiosk.perform(.play(.number(4)), source: .socket).succeeded)
+        let reader = try KioskStore(readingOnly: rig.configuration.databasePath)
+        #expect(try reader.plays().map(\.stopNumber) == [4])
+    }
+}
