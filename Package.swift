@@ -55,8 +55,9 @@ let package = Package(
         // Kernel uAPI structs and ioctl numbers Swift cannot import as macros.
         .target(name: "CAudiogidShim"),
         // Trigger sources: GPIO chardev, serial, NMEA GPS, evdev keypad. Each decodes bytes from a file descriptor.
+        // Reads kiosk.yaml's `triggers:` with AudiogidManifest's strict YAML reader.
         .target(name: "AudiogidTriggers", dependencies: [
-            "AudiogidCore", "CAudiogidShim",
+            "AudiogidCore", "AudiogidManifest", "CAudiogidShim",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),

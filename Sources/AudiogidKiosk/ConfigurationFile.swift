@@ -1,4 +1,5 @@
 import AudiogidCore
+import AudiogidManifest
 import Foundation
 import Yams
 
@@ -6,6 +7,11 @@ import Yams
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var problems: [Finding]
     public var description: String { problems.map(\.line).joined(separator: "\n") }
+
+    /// Problems in the order they are written in the file, so a technician fixes them top to bottom.
+    public init(problems: [Finding]) {
+        self.problems = problems.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+    }
 }
 
 /// Reads kiosk.yaml. Unknown keys are errors, not ignored: a misspelt `while_playng` must not
@@ -13,7 +19,7 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 struct ConfigurationFile {
     static let topKeys = ["data", "database", "tour", "language", "audio", "volume", "volume_cap", "volume_step",
                           "while_playing", "same_button", "auto_advance", "idle_prompt", "opening_hours", "control", "log",
-                          "triggers"]   // read by AudiogidTriggers (TriggersConfig), not here
+                          "triggers"]   // read by AudiogidTriggers' TriggersReader, not here
     static let audioKeys = ["device", "sample_rate", "channels", "period_ms", "periods", "fade_ms", "loudness_target",
                              "paced", "close_when_idle"]
     static let promptKeys = ["after_minutes", "clip"]
@@ -23,26 +29,32 @@ struct ConfigurationFile {
     static let logKeys = ["verbose"]
 
     let file: String
-    private(set) var problems: [Finding] = []
+    private var yaml: StrictYAML
+
+    init(file: String) {
+        self.file = file
+        yaml = StrictYAML(file: file, naming: .dotted)
+    }
+
+    var problems: [Finding] { yaml.findings }
 
     /// Reads `text` (from `file`) over `base`: keys absent from the file keep base's values.
     static func read(_ text: String, file: String, over base: KioskConfiguration) throws(ConfigurationError) -> KioskConfiguration {
-        var reader = ConfigurationFile(file: file)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ConfigurationError(problems: [reader.syntaxProblem(error)])
-        } catch {
-            throw ConfigurationError(problems: [Finding(.error, at: SourceLocation(file: file, line: 1, column: 1), "cannot be read as YAML: \(error)")])
-        }
-        var configuration = base
-        configuration.file = file
-        if let root { reader.apply(root, to: &configuration) }
-        guard reader.problems.isEmpty else {
-            throw ConfigurationError(problems: reader.problems.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
-        }
+        let document: YAMLDocument
+        do { document = try YAMLDocument(text: text, file: file) } catch { throw ConfigurationError(problems: [error.finding]) }
+        let (configuration, problems) = read(document, over: base)
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         return configuration
+    }
+
+    /// Reads every section of a composed kiosk.yaml but `triggers:`; never throws, so a caller reading the other
+    /// sections too can report every problem of the file at once.
+    static func read(_ document: YAMLDocument, over base: KioskConfiguration) -> (KioskConfiguration, [Finding]) {
+        var reader = ConfigurationFile(file: document.file)
+        var configuration = base
+        configuration.file = document.file
+        if let root = document.root { reader.apply(root, to: &configuration) }
+        return (configuration, reader.problems)
     }
 
     mutating func apply(_ root: Node, to c: inout KioskConfiguration) {
@@ -189,109 +201,42 @@ struct ConfigurationFile {
         return result
     }
 
-    // MARK: - Scalars
+    // MARK: - Values
 
     private mutating func fields(_ node: Node, allowed: [String], path: String) -> [String: Node]? {
-        guard let mapping = node.mapping else {
-            problem(node, path.isEmpty ? "(top)" : path, path.isEmpty ? "kiosk.yaml must be a set of 'key: value' lines" : "must be a set of 'key: value' lines")
-            return nil
-        }
-        var result: [String: Node] = [:]
-        for (key, value) in mapping {
-            guard let name = key.scalar?.string else { problem(key, path, "a key must be a plain word"); continue }
-            let dotted = path.isEmpty ? name : "\(path).\(name)"
-            guard allowed.contains(name) else {
-                let hint = allowed.min { Self.distance($0, name) < Self.distance($1, name) }.flatMap { Self.distance($0, name) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
-                problem(key, dotted, "unknown key\(hint); known here: \(allowed.joined(separator: ", "))")
-                continue
-            }
-            result[name] = value
-        }
-        return result
+        yaml.fields(node, allowed: allowed, path: path)
     }
 
-    private mutating func string(_ node: Node, _ key: String) -> String? {
-        guard let text = node.scalar?.string, !text.isEmpty else { problem(node, key, "must be a text value"); return nil }
-        return text
-    }
+    private mutating func string(_ node: Node, _ key: String) -> String? { yaml.string(node, field: key, allowEmpty: false) }
 
-    private mutating func int(_ node: Node, _ key: String, _ range: ClosedRange<Int>) -> Int? {
-        guard let scalar = node.scalar, scalar.style == .plain, let value = Int(scalar.string) else {
-            problem(node, key, "must be a whole number, found '\(node.scalar?.string ?? "a list or map")'")
-            return nil
-        }
-        guard range.contains(value) else { problem(node, key, "must be between \(range.lowerBound) and \(range.upperBound), found \(value)"); return nil }
-        return value
-    }
+    private mutating func int(_ node: Node, _ key: String, _ range: ClosedRange<Int>) -> Int? { yaml.int(node, field: key, in: range) }
 
     private mutating func number(_ node: Node, _ key: String, _ range: ClosedRange<Double>) -> Double? {
-        guard let scalar = node.scalar, scalar.style == .plain, let value = Double(scalar.string), value.isFinite else {
-            problem(node, key, "must be a number, found '\(node.scalar?.string ?? "a list or map")'")
-            return nil
-        }
-        guard range.contains(value) else { problem(node, key, "must be between \(range.lowerBound) and \(range.upperBound), found \(value)"); return nil }
-        return value
+        yaml.number(node, field: key, in: range)
     }
 
-    private mutating func bool(_ node: Node, _ key: String) -> Bool? {
-        switch node.scalar?.string.lowercased() {
-        case "true", "yes", "on": return true
-        case "false", "no", "off": return false
-        default: problem(node, key, "must be true or false, found '\(node.scalar?.string ?? "a list or map")'"); return nil
-        }
-    }
+    private mutating func bool(_ node: Node, _ key: String) -> Bool? { yaml.bool(node, field: key) }
 
     private mutating func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ key: String, _ type: T.Type) -> T? where T.RawValue == String {
-        let options = T.allCases.map(\.rawValue)
-        guard let text = node.scalar?.string, let value = T(rawValue: text) else {
-            problem(node, key, "must be one of \(options.joined(separator: ", ")), found '\(node.scalar?.string ?? "a list or map")'")
-            return nil
-        }
-        return value
+        yaml.choice(node, type, field: key)
     }
 
-    private mutating func problem(_ node: Node, _ key: String, _ message: String) {
-        let location = SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
-        problems.append(Finding(.error, at: location, "\(key): \(message)", field: key))
-    }
-
-    private func syntaxProblem(_ error: YamlError) -> Finding {
-        switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
-            return Finding(.error, at: SourceLocation(file: file, line: mark.line, column: mark.column), "YAML syntax error: \(problem)")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return Finding(.error, at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                           "the key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) is written twice")
-        default:
-            return Finding(.error, at: SourceLocation(file: file, line: 1, column: 1), "cannot be read as YAML: \(error)")
-        }
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
-    }
+    private mutating func problem(_ node: Node, _ key: String, _ message: String) { yaml.invalid(node, field: key, message) }
 }
 
 extension KioskConfiguration {
-    /// Reads a kiosk.yaml file over the built-in defaults.
+    /// Reads a kiosk.yaml file over the built-in defaults (every section but `triggers:`).
     public static func load(file: String, over base: KioskConfiguration = KioskConfiguration()) throws(ConfigurationError) -> KioskConfiguration {
-        let start = SourceLocation(file: file, line: 1, column: 1)
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ConfigurationError(problems: [Finding(.error, at: start, "cannot read the configuration file (missing or unreadable)")])
-        }
-        guard data.count < 1 << 20, let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(problems: [Finding(.error, at: start, "is not a UTF-8 text file under 1 MB")])
-        }
-        return try ConfigurationFile.read(text, file: file, over: base)
+        let document: YAMLDocument
+        do { document = try YAMLDocument.read(file: file) } catch { throw ConfigurationError(problems: [error.finding]) }
+        let (configuration, problems) = read(document, over: base)
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
+        return configuration
+    }
+
+    /// The kiosk's sections of a kiosk.yaml composed once by the caller, with every problem found in them
+    /// (`triggers:` is left to its own reader).
+    public static func read(_ document: YAMLDocument, over base: KioskConfiguration = KioskConfiguration()) -> (KioskConfiguration, [Finding]) {
+        ConfigurationFile.read(document, over: base)
     }
 }

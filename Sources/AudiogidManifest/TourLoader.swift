@@ -79,13 +79,13 @@ public enum TourLoader {
 
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text), node.null == nil else {
+            guard let node = try YAMLDocument(text: text, file: manifestPath).root, node.null == nil else {
                 report.findings.append(Finding(.error, at: start, "the manifest is empty"))
                 return report
             }
             root = node
         } catch {
-            report.findings.append(yamlFinding(error, file: manifestPath))
+            report.findings.append(error.finding)
             return report
         }
 
@@ -137,22 +137,4 @@ public enum TourLoader {
     }
 
     private struct ManifestProblem: Error { var message: String }
-
-    private static func yamlFinding(_ error: Error, file: String) -> Finding {
-        guard let yaml = error as? YamlError else {
-            return Finding(.error, at: SourceLocation(file: file, line: 1, column: 1), "cannot be read as YAML: \(error)")
-        }
-        switch yaml {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
-            return Finding(.error, at: SourceLocation(file: file, line: mark.line, column: mark.column),
-                           "YAML syntax error: \(problem) (check indentation, quotes and colons here or just above)")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return Finding(.error, at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                           "the field \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) is written twice in the same place")
-        case let .reader(problem, _, _, _):
-            return Finding(.error, at: SourceLocation(file: file, line: 1, column: 1), "cannot be read as text: \(problem)")
-        default:
-            return Finding(.error, at: SourceLocation(file: file, line: 1, column: 1), "cannot be read as YAML: \(yaml)")
-        }
-    }
 }

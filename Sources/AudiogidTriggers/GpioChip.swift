@@ -96,7 +96,7 @@ public final class GpioChip: @unchecked Sendable {
     }
 }
 
-public enum GpioBias: String, Sendable, Equatable, Decodable {
+public enum GpioBias: String, Sendable, Equatable, CaseIterable {
     case pullUp = "pull-up"
     case pullDown = "pull-down"
     case disabled

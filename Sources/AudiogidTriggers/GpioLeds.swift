@@ -24,9 +24,9 @@ public struct GpioLed: Sendable, Equatable {
 }
 
 /// How the lights behave while nothing plays: off, all on, or a slow chase that invites a press.
-public enum LedIdleMode: String, Sendable, Equatable, Decodable { case off, on, pulse }
+public enum LedIdleMode: String, Sendable, Equatable, CaseIterable { case off, on, pulse }
 /// How the playing stop's light behaves while paused.
-public enum LedPausedMode: String, Sendable, Equatable, Decodable { case on, blink, off }
+public enum LedPausedMode: String, Sendable, Equatable, CaseIterable { case on, blink, off }
 
 /// Which LEDs are lit for a player state at a time: pure, so blink and pulse timing is tested with numbers.
 public struct LedPattern: Sendable, Equatable {

@@ -6,7 +6,7 @@ struct Audiogid: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audiogid",
         abstract: "Offline audio guide: validate and describe tours, plan routes, play stops.",
-        subcommands: [ValidateCommand.self, InfoCommand.self, RouteCommand.self, PlayCommand.self,
+        subcommands: [ValidateCommand.self, CheckConfigCommand.self, InfoCommand.self, RouteCommand.self, PlayCommand.self,
                       DaemonCommand.self, CtlCommand.self, StatsCommand.self, TriggersCommand.self, GpsCommand.self]
     )
 

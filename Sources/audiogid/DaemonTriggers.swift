@@ -25,21 +25,11 @@ final class DaemonTriggers {
     /// on a button is a start-up error, not a dead button found by a visitor.
     static func configuration(file: String?) throws(TriggerConfigError) -> TriggersConfig {
         guard let file else { return TriggersConfig() }
-        let text: String
         do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
+            return try KioskFile.read(path: file).triggers
         } catch {
-            throw TriggerConfigError("\(file): cannot read: \(error.localizedDescription)")
+            throw TriggerConfigError(error.description)
         }
-        let config = try TriggersConfig.load(kioskYAML: text)
-        for (setting, line) in commandLines(in: config) where line != resetTrip {
-            do {
-                _ = try Command(line: line)
-            } catch {
-                throw TriggerConfigError("\(file): \(setting): '\(line)' is not a command: \(error.message)")
-            }
-        }
-        return config
     }
 
     /// Every command line the config names, with where it is, for checking.

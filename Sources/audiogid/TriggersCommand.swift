@@ -1,5 +1,6 @@
 import ArgumentParser
 import AudiogidCore
+import AudiogidKiosk
 import AudiogidManifest
 import AudiogidTriggers
 import Foundation
@@ -27,25 +28,23 @@ struct TriggersCommand: AsyncParsableCommand {
     var seconds: Double?
 
     func run() async throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: config, encoding: .utf8)
-        } catch {
-            printError("\(config): cannot read: \(error.localizedDescription)")
+        guard FileManager.default.isReadableFile(atPath: config) else {
+            printError("\(config): cannot read: no such file, or not readable")
             throw ExitCode(1)
         }
-        let triggers: TriggersConfig
+        let kiosk: KioskFile
         do {
-            triggers = try TriggersConfig.load(kioskYAML: text)
+            kiosk = try KioskFile.read(path: config)
         } catch {
-            printError("\(config): \(error.message)")
+            for problem in error.problems { printError(problem.line) }
             throw ExitCode(1)
         }
+        let triggers = kiosk.triggers
         if triggers.isEmpty {
             say("\(config) defines no triggers (add a 'triggers:' section; see the README's wiring section)")
             return
         }
-        let loadedTour = try triggers.gps == nil ? nil : loadTour(kioskYAML: text)
+        let loadedTour = try triggers.gps == nil ? nil : loadTour(kiosk.configuration)
 
         var logger = Logger(label: "audiogid.triggers")
         logger.logLevel = .notice
@@ -67,21 +66,13 @@ struct TriggersCommand: AsyncParsableCommand {
         set.stop()
     }
 
-    private func loadTour(kioskYAML text: String) throws -> Tour {
-        var path = tour
-        if path == nil {
-            let place = TriggersConfig.tourPlace(kioskYAML: text)
-            let data = place.data ?? "."
-            let id = place.tour ?? "moyo-selo"
-            let base = (config as NSString).deletingLastPathComponent
-            let dataFolder = data.hasPrefix("/") ? data : (base.isEmpty ? data : base + "/" + data)
-            path = dataFolder + "/tours/" + id
-        }
+    private func loadTour(_ kiosk: KioskConfiguration) throws -> Tour {
+        let path = tour ?? (kiosk.toursDirectory as NSString).appendingPathComponent(kiosk.tour)
         do {
-            return try TourLoader.load(path: path!, checkClips: false).tour
+            return try TourLoader.load(path: path, checkClips: false).tour
         } catch {
             for finding in error.findings where finding.severity == .error { printError(finding.line) }
-            printError("\(path!): GPS zones need a valid tour (--tour)")
+            printError("\(path): GPS zones need a valid tour (--tour)")
             throw ExitCode(1)
         }
     }

@@ -8,13 +8,14 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Check tours for everything a kiosk would trip on.",
         discussion: """
-        Each PATH is a tour folder, its tour.yaml, or a library folder holding tours/ and audio/.
+        Each PATH is a tour folder, its tour.yaml, or a library folder holding tours/ and audio/;
+        a kiosk.yaml is checked as `audiogid check-config` does.
         Prints one line per finding: FILE:LINE:COL: error|warning: message.
         Exit status: 0 no errors, 1 errors found, 2 usage error.
         """
     )
 
-    @Argument(help: "Tour folders, tour.yaml files or library folders.")
+    @Argument(help: "Tour folders, tour.yaml files, library folders or kiosk.yaml files.")
     var paths: [String]
 
     @Option(help: "Folder holding the clips, instead of the library's audio/ folder.")
@@ -28,7 +29,12 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         var manifests: [String] = []
+        var configs: [ConfigCheck] = []
         for path in paths {
+            if KioskFile.isKioskConfig(path) {
+                configs.append(ConfigCheck(path: path))
+                continue
+            }
             do { manifests += try TourLibrary.manifestPaths(for: path) } catch {
                 throw ValidationError(error.description)
             }
@@ -38,8 +44,9 @@ struct ValidateCommand: AsyncParsableCommand {
 
         switch format {
         case .json:
-            print(try JSONOutput.encode(ValidationSummary(reports: reports)))
+            print(try JSONOutput.encode(ValidationSummary(reports: reports, configs: configs)))
         case .text:
+            for config in configs { config.printText(quiet: quiet) }
             for report in reports {
                 for finding in report.findings where !(quiet && finding.severity == .warning) {
                     print(finding.line)
@@ -55,7 +62,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 }
             }
         }
-        if reports.contains(where: \.hasErrors) { throw ExitCode(1) }
+        if reports.contains(where: \.hasErrors) || configs.contains(where: { !$0.ok }) { throw ExitCode(1) }
     }
 
     /// Two tours with one id in a library would fight over the same name on a kiosk.
@@ -84,6 +91,17 @@ struct ValidationSummary: Encodable {
         var stop: String?
         var field: String?
         var security: Bool
+
+        init(_ finding: Finding) {
+            file = finding.location.file
+            line = finding.location.line
+            column = finding.location.column
+            severity = finding.severity.rawValue
+            message = finding.message
+            stop = finding.stop
+            field = finding.field
+            security = finding.isSecurity
+        }
     }
     struct TourResult: Encodable {
         var manifest: String
@@ -94,14 +112,14 @@ struct ValidationSummary: Encodable {
     }
     var ok: Bool
     var tours: [TourResult]
+    /// kiosk.yaml files given among the paths.
+    var configs: [ConfigCheck]
 
-    init(reports: [ValidationReport]) {
-        ok = !reports.contains(where: \.hasErrors)
+    init(reports: [ValidationReport], configs: [ConfigCheck] = []) {
+        ok = !reports.contains(where: \.hasErrors) && configs.allSatisfy(\.ok)
+        self.configs = configs
         tours = reports.map { report in
-            let items = report.findings.map {
-                Item(file: $0.location.file, line: $0.location.line, column: $0.location.column, severity: $0.severity.rawValue,
-                     message: $0.message, stop: $0.stop, field: $0.field, security: $0.isSecurity)
-            }
+            let items = report.findings.map(Item.init)
             let errors = items.filter { $0.severity == "error" }.count
             return TourResult(manifest: report.manifestPath, tour: report.tour?.id, errors: errors,
                               warnings: items.count - errors, findings: items)

@@ -2,11 +2,12 @@ import AudiogidCore
 import Foundation
 import Testing
 @testable import AudiogidKiosk
+import AudiogidManifest
 #if canImport(Glibc)
 import Glibc
 #endif
 
-@Suite struct ConfigurationFileTests {
+@Suite(.timeLimit(.minutes(1))) struct ConfigurationFileTests {
     static let fullExample = """
         data: /var/lib/audiogid
         tour: moyo-selo
@@ -83,6 +84,12 @@ import Glibc
             #expect(lines[2].hasPrefix("/etc/audiogid/kiosk.yaml:6:13: error: audio.channels: must be a whole number"))
             #expect(lines[3].hasPrefix("/etc/audiogid/kiosk.yaml:7:17: error: opening_hours: '9-18' is not a window"))
         }
+    }
+
+    @Test func aNearMissOfAChoiceGetsASuggestionAndTriggersAreLeftToTheirReader() throws {
+        let document = try YAMLDocument(text: "same_button: restrat\ntriggers: {keypd: {}}\n", file: "k.yaml")
+        let (_, problems) = KioskConfiguration.read(document)
+        #expect(problems.map(\.line) == ["k.yaml:1:14: error: same_button: must be one of stop, restart, found 'restrat' (did you mean 'restart'?)"])
     }
 
     @Test func syntaxErrorsAndMissingFilesAreReportedNotThrownAtRandom() {

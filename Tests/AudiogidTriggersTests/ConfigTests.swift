@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import AudiogidTriggers
 
-@Suite struct ConfigTests {
+@Suite(.timeLimit(.minutes(1))) struct ConfigTests {
     /// The issue's example, verbatim.
     static let issueExample = #"""
     tour: teplokhodik
@@ -64,16 +64,167 @@ import Testing
         #expect(try TriggersConfig.load(kioskYAML: "tour: moyo-selo\n").isEmpty)
     }
 
-    @Test func mistakesNameTheSetting() {
-        #expect(throws: TriggerConfigError("kiosk config: triggers.serial[0].port is missing")) {
-            try TriggersConfig.load(kioskYAML: "triggers:\n  serial:\n    - {baud: 9600}\n")
-        }
+    /// The findings for `text` as a kiosk.yaml, as `FILE:LINE:COL: error: message` lines.
+    static func findings(_ text: String) throws -> [String] {
         do {
-            _ = try TriggersConfig.load(kioskYAML: "triggers:\n  gpio:\n    buttons:\n      - {line: 17, repeat: maybe}\n")
-            Issue.record("accepted repeat: maybe")
+            _ = try TriggersReader.read(kioskYAML: text, file: "kiosk.yaml")
+            return []
         } catch {
-            #expect(error.message.hasPrefix("kiosk config: triggers.gpio.buttons[0].repeat"))
+            return error.message.split(separator: "\n").map(String.init)
         }
+    }
+
+    @Test func mistakesNameTheSetting() throws {
+        #expect(try Self.findings("triggers:\n  serial:\n    - {baud: 9600}\n")
+                == ["kiosk.yaml:3:7: error: triggers.serial[0]: needs 'port' (the serial device, e.g. /dev/ttyUSB0)"])
+        #expect(try Self.findings("triggers:\n  gpio:\n    buttons:\n      - {line: 17, repeat: maybe}\n")
+                == ["kiosk.yaml:4:28: error: triggers.gpio.buttons[0].repeat: must be true or false, found 'maybe'"])
+    }
+
+    /// Issue 10: a misspelt section or key used to be ignored, leaving an empty trigger list and dead buttons.
+    @Test func aMisspeltSectionIsAnErrorAtItsLineWithASuggestion() throws {
+        #expect(try Self.findings("""
+            tour: moyo-selo
+            triggers:
+              keypd: {device: /dev/input/event0}
+            """) == ["kiosk.yaml:3:3: error: triggers.keypd: unknown key (did you mean 'keypad'?); known here: gpio, serial, gps, keypad"])
+    }
+
+    @Test func aMisspeltListOfButtonsIsAnError() throws {
+        let lines = try Self.findings("""
+            triggers:
+              gpio:
+                chip: gpiochip0
+                buttns:
+                  - {line: 17, press: "play 1"}
+            """)
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("kiosk.yaml:4:5: error: triggers.gpio.buttns: unknown key (did you mean 'buttons'?); known here: chip, buttons,") == true)
+    }
+
+    @Test func aMisspeltPortIsOneErrorNotTwo() throws {
+        let lines = try Self.findings("""
+            triggers:
+              serial:
+                - prot: /dev/ttyUSB0
+                  match: {"04A1B2C3": "play 7"}
+            """)
+        // No second "needs 'port'": the suggestion already explains it.
+        #expect(lines == ["kiosk.yaml:3:7: error: triggers.serial[0].prot: unknown key (did you mean 'port'?); "
+                          + "known here: port, baud, framing, terminator, match, repeat_ignore_s, max_line"])
+    }
+
+    @Test func aBadKeyInsideAButtonNamesTheButton() throws {
+        let lines = try Self.findings("""
+            triggers:
+              gpio:
+                buttons:
+                  - {line: 17, press: "play 1"}
+                  - {line: 27, long_pres: "lang next"}
+            """)
+        #expect(lines == ["kiosk.yaml:5:20: error: triggers.gpio.buttons[1].long_pres: unknown key (did you mean 'long_press'?); "
+                          + "known here: line, press, long_press, repeat"])
+    }
+
+    @Test func aBadKeypadKeyNameIsReportedWhereItIsWritten() throws {
+        let lines = try Self.findings("""
+            triggers:
+              keypad:
+                device: /dev/input/event0
+                keys:
+                  KEY_KPPLUS: "volume +5"
+                  KEY_KPPLSU: next
+            """)
+        #expect(lines == ["kiosk.yaml:6:7: error: triggers.keypad.keys: unknown key 'KEY_KPPLSU' "
+                          + "(did you mean 'KEY_KPPLUS'? use a name such as KEY_KPPLUS or a key code)"])
+    }
+
+    @Test func commandLinesAreCheckedAtTheirValue() throws {
+        let lines = try Self.findings("""
+            triggers:
+              gpio:
+                buttons:
+                  - {line: 17, press: "plya 1", long_press: "gps reset"}
+              serial:
+                port: /dev/ttyUSB0
+                match: {"^BTN(\\\\d+)$": "play \\\\1", "CARD": "volume loud"}
+              keypad:
+                device: /dev/input/event0
+                keys: {KPPLUS: "paly"}
+            """)
+        try #require(lines.count == 3, "\(lines)")
+        #expect(lines[0].hasPrefix("kiosk.yaml:4:27: error: triggers.gpio.buttons[0].press: 'plya 1' is not a command: unknown command 'plya'"))
+        #expect(lines[1].hasPrefix(#"kiosk.yaml:7:48: error: triggers.serial.match["CARD"]: 'volume loud' is not a command"#))
+        #expect(lines[2].hasPrefix("kiosk.yaml:10:20: error: triggers.keypad.keys.KPPLUS: 'paly' is not a command"))
+    }
+
+    @Test func valuesAreCheckedWithTheirRanges() throws {
+        let lines = try Self.findings("""
+            triggers:
+              gpio: {bias: pull_up, debounce_ms: -3, buttons: [{line: -1}]}
+              serial: {port: /dev/ttyUSB0, baud: 9601, framing: 9N1}
+              gps: {port: /dev/ttyACM0, exit_ratio: 0.5}
+            """)
+        #expect(lines == [
+            "kiosk.yaml:2:16: error: triggers.gpio.bias: must be one of pull-up, pull-down, disabled, as-is, found 'pull_up' (did you mean 'pull-up'?)",
+            "kiosk.yaml:2:38: error: triggers.gpio.debounce_ms: must be between 0.0 and 1000.0, found -3.0",
+            "kiosk.yaml:2:59: error: triggers.gpio.buttons[0].line: must be a line offset (0, 1, 2, ...) or a line name, found -1",
+            "kiosk.yaml:3:38: error: triggers.serial.baud: 9601 is not a standard rate (1200, 2400, 4800, 9600, 19200, ... 921600)",
+            "kiosk.yaml:3:53: error: triggers.serial.framing: '9N1' should look like 8N1, 7E1 or 8O2",
+            "kiosk.yaml:4:41: error: triggers.gps.exit_ratio: must be between 1.0 and 10.0, found 0.5",
+        ])
+    }
+
+    /// Every key the section knows, each set away from its default, is read into the config.
+    @Test func everyKeyIsRead() throws {
+        let config = try TriggersReader.read(kioskYAML: """
+            triggers:
+              gpio:
+                chip: pinctrl-rp1
+                buttons: [{line: GPIO17, press: "play 1", long_press: "lang next", repeat: true}]
+                leds: [{line: 22, stop: 1}]
+                debounce_ms: 40
+                kernel_debounce_ms: 2
+                long_press_ms: 900
+                repeat_delay_ms: 400
+                repeat_interval_ms: 150
+                active_low: false
+                bias: pull-down
+                leds_active_low: true
+                led_idle: off
+                led_paused: on
+              serial:
+                - {port: /dev/ttyUSB0, baud: 115200, framing: 7E1, terminator: ";", match: {"X": stop}, repeat_ignore_s: 3, max_line: 64}
+                - {port: /dev/ttyUSB1}
+              gps: {port: /dev/ttyACM0, baud: 4800, min_satellites: 6, max_hdop: 2.5, exit_ratio: 1.5, lead_s: 10, default_radius_m: 120}
+              keypad: {device: /dev/input/event3, grab: false, timeout_s: 3, max_digits: 2, keys: {KEY_KPPLUS: "volume +5"}}
+            """)
+        let gpio = try #require(config.gpio)
+        #expect(gpio.chip == "pinctrl-rp1")
+        #expect(gpio.buttons == [GpioButtonConfig(line: .name("GPIO17"), press: "play 1", long_press: "lang next", repeat: true)])
+        #expect(gpio.leds == [GpioLedConfig(line: .offset(22), stop: 1)])
+        #expect(gpio.debounce_ms == 40 && gpio.kernel_debounce_ms == 2 && gpio.long_press_ms == 900)
+        #expect(gpio.repeat_delay_ms == 400 && gpio.repeat_interval_ms == 150)
+        #expect(gpio.active_low == false && gpio.bias == .pullDown && gpio.leds_active_low == true)
+        #expect(gpio.led_idle == .off && gpio.led_paused == .on)
+        #expect(config.serial == [
+            SerialConfig(port: "/dev/ttyUSB0", baud: 115200, framing: "7E1", terminator: ";",
+                         match: TokenRules([.init(pattern: "X", command: "stop")]), repeat_ignore_s: 3, max_line: 64),
+            SerialConfig(port: "/dev/ttyUSB1", match: TokenRules([])),
+        ])
+        var gps = GpsConfig(port: "/dev/ttyACM0", baud: 4800)
+        gps.min_satellites = 6
+        gps.max_hdop = 2.5
+        gps.exit_ratio = 1.5
+        gps.lead_s = 10
+        gps.default_radius_m = 120
+        #expect(config.gps == gps)
+        var keypad = KeypadConfig(device: "/dev/input/event3")
+        keypad.grab = false
+        keypad.timeout_s = 3
+        keypad.max_digits = 2
+        keypad.keys = TokenRules([.init(pattern: "KEY_KPPLUS", command: "volume +5")])
+        #expect(config.keypad == keypad)
     }
 
     @Test func triggerSetChecksTheConfigBeforeOpeningAnything() throws {
