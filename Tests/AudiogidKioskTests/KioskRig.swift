@@ -33,7 +33,7 @@ final class KioskRig: @unchecked Sendable {
 
     init(player: PlayerSettings = PlayerSettings(), control: ControlSettings? = nil, store useStore: Bool = true,
          readOnlyStore: Bool = false, reload: Kiosk.Reloading? = nil,
-         clock: (@Sendable () -> Moment)? = nil) throws {
+         clock: (@Sendable () -> Moment)? = nil, speaker: Speaker = SilentSpeaker()) throws {
         folder = try makeDataFolder()
         var configuration = KioskConfiguration(dataDirectory: folder.path, tour: "moyo-selo",
                                                audio: AudioSettings(device: "none"), volume: 70, player: player)
@@ -59,7 +59,7 @@ final class KioskRig: @unchecked Sendable {
         let writer = store.map { StoreWriter(store: $0) }
         self.writer = writer
         writer?.start()
-        kiosk = Kiosk(configuration: configuration, tour: try shelf.install("moyo-selo"), speaker: SilentSpeaker(),
+        kiosk = Kiosk(configuration: configuration, tour: try shelf.install("moyo-selo"), speaker: speaker,
                       writer: writer, logger: logger, loadTour: { try shelf.install($0) },
                       reload: reload ?? { id in (config, try shelf.install(id)) }, clock: clock ?? Moment.now)
         server = ControlServer(kiosk: kiosk, settings: configuration.control, logger: logger)
