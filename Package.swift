@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // C libraries from Debian, each wrapped as a system-library target.
@@ -62,10 +63,19 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // The composition root: kiosk.yaml -> one ServiceGroup of the daemon's parts (store, speaker, kiosk,
+        // control socket, triggers, systemd), started in order and stopped in reverse.
+        .target(name: "AudiogidDaemon", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "AudiogidStore", "AudiogidKiosk", "AudiogidTriggers",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+
         // The app.
         .executableTarget(name: "audiogid", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
-            "AudiogidStore", "AudiogidKiosk", "AudiogidTriggers",
+            "AudiogidStore", "AudiogidKiosk", "AudiogidTriggers", "AudiogidDaemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -100,6 +110,8 @@ let package = Package(
         .testTarget(name: "AudiogidKioskTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidManifest", "AudiogidAudio", "AudiogidStore",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidTriggers", "CAudiogidShim"]),
+        .testTarget(name: "AudiogidDaemonTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidStore", "AudiogidDaemon",
+                                                          .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
     ]
 )

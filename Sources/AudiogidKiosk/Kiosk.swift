@@ -39,6 +39,7 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
     private var plays = 0
     private var secondsPlayed = 0.0
     private var observers: [Int: AsyncStream<PlayerState>.Continuation] = [:]
+    private var tourObservers: [Int: AsyncStream<InstalledTour>.Continuation] = [:]
     private var nextObserver = 1
 
     public init(configuration: KioskConfiguration, tour: InstalledTour, speaker: Speaker, writer: StoreWriter?,
@@ -176,6 +177,19 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
         return stream
     }
 
+    /// Each tour the kiosk adopts (`tour ID`, a reload), starting with the one running now: what GPS zones follow.
+    public func tours() -> AsyncStream<InstalledTour> {
+        let (stream, continuation) = AsyncStream<InstalledTour>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let id = lock.withLock {
+            defer { nextObserver += 1 }
+            tourObservers[nextObserver] = continuation
+            continuation.yield(installed)
+            return nextObserver
+        }
+        continuation.onTermination = { [weak self] _ in self?.lock.withLock { _ = self?.tourObservers.removeValue(forKey: id) } }
+        return stream
+    }
+
     public var status: KioskStatus {
         lock.withLock {
             let now = clock()
@@ -207,11 +221,12 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
             let now = clock()
             var ticket = StoreWriter.Ticket.none
             _ = apply(player.handle(.stop, source: .auto, at: now).effects, at: now, ticket: &ticket)
-            defer { observers.removeAll() }
-            return Array(observers.values)
+            defer { observers.removeAll(); tourObservers.removeAll() }
+            return (Array(observers.values), Array(tourObservers.values))
         }
         // Outside the lock: finishing a stream runs its termination handler, which takes the lock.
-        for continuation in streams { continuation.finish() }
+        streams.0.forEach { $0.finish() }
+        streams.1.forEach { $0.finish() }
     }
 
     // MARK: - Events from the speaker and the clock
@@ -320,6 +335,7 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
                        changed: inout Set<MPDSubsystem>, ticket: inout StoreWriter.Ticket) -> Result<Void, KioskRefusal> {
         installed = tour
         tourGeneration += 1
+        for continuation in tourObservers.values { continuation.yield(tour) }
         var effects = player.replaceTour(tour.tour, order: tour.order, at: now)
         speaker.prepare(tour.clipURLs(language: player.language))
         if let newConfiguration {

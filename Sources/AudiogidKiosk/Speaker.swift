@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// A clip ready for the speaker: where it is, how loud it was measured, how long it runs.
 public struct SpeakerClip: Sendable, Equatable {
@@ -130,3 +131,7 @@ public final class SilentSpeaker: Speaker, @unchecked Sendable {
         handler?(.finished(token: token, secondsHeard: nil))
     }
 }
+
+/// Makes the speaker a configuration asks for. The daemon passes the audio engine's; `device: none`
+/// always gets a `SilentSpeaker`.
+public typealias SpeakerFactory = @Sendable (AudioSettings, _ volumeCap: Int, Logger) throws -> Speaker

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AudiogidKiosk
-import AudiogidTriggers
+import AudiogidDaemon
 import Foundation
 import Logging
 
@@ -27,42 +27,33 @@ struct DaemonCommand: AsyncParsableCommand {
     var verbose = false
 
     func run() async throws {
-        // One thread per control client would otherwise give each its own malloc arena: tens of MB of RSS
-        // that a 512 MB Pi does not have (the soak benchmark: +21 MB over 10,000 commands, +6 MB with two).
+        // A thread that allocates gets a malloc arena of its own: tens of MB of RSS that a 512 MB Pi does not have.
         limitMallocArenas(2)
         let overrides = ConfigurationOverrides(data: data, tour: tour, device: device, socket: socket, verbose: verbose)
-        let level: Logger.Level
-        let triggers: TriggersConfig
+        // kiosk.yaml is read once, every section with the same strict rules; a file with errors never starts a kiosk.
+        var file: KioskFile
         do {
-            level = try overrides.configuration(file: config).verbose ? .debug : .info
-            triggers = try DaemonTriggers.configuration(file: config)
+            file = try config.map { try KioskFile.read(path: $0) } ?? KioskFile()
         } catch {
             FileHandle.standardError.write(Data("audiogid daemon: the configuration has errors, not starting:\n\(error)\n".utf8))
             throw ExitCode(2)
         }
+        overrides.apply(to: &file.configuration)
+        let level: Logger.Level = file.configuration.verbose ? .debug : .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "audiogid")
-        let daemon: Daemon
+        let daemon: KioskDaemon
         do {
-            daemon = try Daemon(configFile: config, overrides: overrides, logger: logger, makeSpeaker: AudioSpeaker.make)
+            daemon = try KioskDaemon.open(file, configFile: config, overrides: overrides, logger: logger)
         } catch {
             logger.critical("not starting: \(error)")
             throw ExitCode(1)
         }
-        let sources: DaemonTriggers?
-        do {
-            sources = try DaemonTriggers.start(triggers, daemon: daemon, logger: logger)
-        } catch {
-            logger.critical("not starting: triggers: \(error)")
-            await daemon.stop()
-            throw ExitCode(1)
-        }
-        await daemon.run()
-        sources?.stop()
+        try await daemon.run()
     }
 }
 

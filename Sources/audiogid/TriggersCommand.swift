@@ -1,3 +1,4 @@
+import AudiogidDaemon
 import ArgumentParser
 import AudiogidCore
 import AudiogidKiosk

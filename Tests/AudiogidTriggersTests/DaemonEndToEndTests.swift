@@ -173,7 +173,7 @@ import Testing
         #expect(simulator.finish(seconds: 60) == 0)
         daemon.process.interrupt()
         #expect(daemon.finish() == 0)
-        let plays = daemon.stderr.split(separator: "\n").filter { $0.contains("→ play ") && $0.contains("[audiogid]") }
+        let plays = daemon.stderr.split(separator: "\n").filter { $0.contains("→ play ") && $0.contains("[AudiogidDaemon]") }
         #expect(plays.count == 6)
         for (index, line) in plays.enumerated() { #expect(line.hasSuffix("→ play \(index + 1)")) }
     }

@@ -7,21 +7,26 @@ import Foundation
 /// kiosk.yaml, read once: the file is composed one time, its `triggers:` section goes to the trigger reader and
 /// the rest to the kiosk's, and the problems of both come back together in the order they are written.
 ///
-/// It lives in the executable because that is where both readers are visible: AudiogidKiosk and AudiogidTriggers
-/// do not depend on each other, and the executable is (for now) the composition root that wires them together.
-struct KioskFile: Sendable {
-    var configuration: KioskConfiguration
-    var triggers: TriggersConfig
+/// It lives in the composition root because that is where both readers are visible: AudiogidKiosk and
+/// AudiogidTriggers do not depend on each other.
+public struct KioskFile: Sendable {
+    public var configuration: KioskConfiguration
+    public var triggers: TriggersConfig
+
+    public init(configuration: KioskConfiguration = KioskConfiguration(), triggers: TriggersConfig = TriggersConfig()) {
+        self.configuration = configuration
+        self.triggers = triggers
+    }
 
     /// The whole file, or every problem in it (`ConfigurationError.problems`, sorted by line).
-    static func read(path: String, over base: KioskConfiguration = KioskConfiguration()) throws(ConfigurationError) -> KioskFile {
+    public static func read(path: String, over base: KioskConfiguration = KioskConfiguration()) throws(ConfigurationError) -> KioskFile {
         let (file, findings) = check(path: path, over: base)
         guard let file, !findings.contains(where: { $0.severity == .error }) else { throw ConfigurationError(problems: findings) }
         return file
     }
 
     /// What the file says, when it can be composed at all, and every finding in it, sorted by line.
-    static func check(path: String, over base: KioskConfiguration = KioskConfiguration()) -> (KioskFile?, [Finding]) {
+    public static func check(path: String, over base: KioskConfiguration = KioskConfiguration()) -> (KioskFile?, [Finding]) {
         let document: YAMLDocument
         do { document = try YAMLDocument.read(file: path) } catch { return (nil, [error.finding]) }
         let (configuration, kioskFindings) = KioskConfiguration.read(document, over: base)
@@ -33,7 +38,7 @@ struct KioskFile: Sendable {
 
     /// Whether `path` is a kiosk config rather than a tour manifest: by its name (`kiosk.yaml`, `*.kiosk.yaml`), or
     /// by top-level keys only a kiosk config has.
-    static func isKioskConfig(_ path: String) -> Bool {
+    public static func isKioskConfig(_ path: String) -> Bool {
         let name = (path as NSString).lastPathComponent
         if name == "kiosk.yaml" || name.hasSuffix(".kiosk.yaml") { return true }
         var isDirectory: ObjCBool = false
@@ -45,7 +50,7 @@ struct KioskFile: Sendable {
     }
 
     /// One line per part, for a technician checking what the file sets up.
-    var summary: [String] {
+    public var summary: [String] {
         let c = configuration
         var lines = ["tour \(c.tour) from \(c.dataDirectory)" + (c.language.map { ", language \($0)" } ?? "")]
         lines.append("audio device \(c.audio.device), \(c.audio.sampleRate) Hz, volume \(c.volume) (cap \(c.player.volumeCap))")
