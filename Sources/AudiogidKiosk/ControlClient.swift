@@ -1,3 +1,4 @@
+import AudiogidCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -75,22 +76,10 @@ public final class ControlClient {  // one thread at a time
     /// `lang zh` → `language zh`, `volume 40` → `setvol 40`, `volume +10` → `volume 10`; other words
     /// go through as MPD commands, so `ctl playlistinfo` works too.
     public static func protocolLine(forCtl words: [String]) -> String {
-        guard let verb = words.first?.lowercased() else { return "status" }
-        let args = Array(words.dropFirst())
-        let request: MPDRequest
-        switch (verb, args.count) {
-        case ("play", 1): request = MPDRequest(name: "playstop", arguments: args)
-        case ("lang", _), ("language", _): request = MPDRequest(name: "language", arguments: args)
-        case ("volume", 1), ("vol", 1):
-            let arg = args[0]
-            if arg.hasPrefix("+") { request = MPDRequest(name: "volume", arguments: [String(arg.dropFirst())]) }
-            else if arg.hasPrefix("-") || arg == "up" || arg == "down" { request = MPDRequest(name: "volume", arguments: [arg]) }
-            else { request = MPDRequest(name: "setvol", arguments: [arg]) }
-        case ("prev", _): request = MPDRequest(name: "previous", arguments: args)
-        case ("resume", _): request = MPDRequest(name: "pause", arguments: ["0"])
-        case ("toggle", _): request = MPDRequest(name: "pause", arguments: args)
-        default: request = MPDRequest(name: words[0], arguments: args)
-        }
-        return request.line
+        guard !words.isEmpty else { return "status" }
+        // A kiosk command in ctl's words (`play 3`, `lang zh`, `volume +10`) is parsed by the one grammar the
+        // triggers use too; anything else (`status`, `playlistinfo`, `currentsong`) goes as an MPD command.
+        if let command = try? Command(words: words) { return MPDRequest(command).line }
+        return MPDRequest(name: words[0], arguments: Array(words.dropFirst())).line
     }
 }
