@@ -60,12 +60,12 @@ extension Speaker {
 
 /// A speaker that makes no sound but keeps the clip's time: it reports `finished` when the clip's
 /// duration has passed (pauses excluded), so the player behaves as with real audio.
-public final class SilentSpeaker: Speaker, @unchecked Sendable {
+public final class SilentSpeaker: Speaker, @unchecked Sendable {  // every field is guarded by `lock`
     private let lock = NSLock()
-    private let queue = DispatchQueue(label: "audiogid.silent-speaker")
     private var handler: (@Sendable (SpeakerEvent) -> Void)?
     private var current: (token: UInt64, remaining: Double, startedAt: Date?)?
-    private var timer: DispatchWorkItem?
+    /// Sleeps until the clip's end; cancelled by a press, stop or pause.
+    private var timer: Task<Void, Never>?
 
     public init() {}
 
@@ -116,10 +116,11 @@ public final class SilentSpeaker: Speaker, @unchecked Sendable {
     /// Caller holds the lock.
     private func schedule() {
         guard let playing = current else { return }
-        let token = playing.token
-        let item = DispatchWorkItem { [weak self] in self?.fire(token: token) }
-        timer = item
-        queue.asyncAfter(deadline: .now() + max(0, playing.remaining), execute: item)
+        let token = playing.token, remaining = max(0, playing.remaining)
+        timer = Task { [weak self] in
+            do { try await Task.sleep(for: .seconds(remaining)) } catch { return }
+            self?.fire(token: token)
+        }
     }
 
     private func fire(token: UInt64) {
