@@ -58,6 +58,10 @@ final class Playback: @unchecked Sendable {
     private var targetGain: Float
     private var lastStartLatency: Double?
 
+    /// Whether the device plays at its rate: as configured, until the device shows it swallows writes at once.
+    private var paced: Bool
+    private var pace: PaceWatch
+
     private var deviceDown = false
     private var nextOpenAttempt: UInt64 = 0
     private var retryDelayMilliseconds = 0
@@ -76,6 +80,8 @@ final class Playback: @unchecked Sendable {
         volumePercent = min(max(config.initialVolume, 0), 100)
         masterGain = Volume.amplitude(percent: volumePercent, cap: config.maxVolume)
         targetGain = masterGain
+        paced = config.paced
+        pace = PaceWatch(rate: config.sampleRate, bufferFrames: config.bufferFrames, periodFrames: config.periodFrames)
         resizeBuffers()
     }
 
@@ -90,8 +96,9 @@ final class Playback: @unchecked Sendable {
                 inbox.wait(timeoutMilliseconds: millisecondsUntilNextOpen())
                 continue
             }
-            if config.paced {
+            if paced {
                 feedPaced(device)
+                if !paced { continue } // It turned out to swallow writes at once (see `PaceWatch`).
                 if let stopping {
                     self.stopping = nil
                     retire(stopping)
@@ -174,7 +181,7 @@ final class Playback: @unchecked Sendable {
     /// is dropped and written again from the engine's copy of it, gliding to the new volume.
     private func requeueAtNewVolume() {
         // Only where the queue can be taken back seamlessly: dropping a sound server's queue leaves a gap.
-        guard config.paced, let device, device.isRunning, device.rewinds, masterGain != targetGain,
+        guard paced, let device, device.isRunning, device.rewinds, masterGain != targetGain,
               replayPosition >= replay.count else { return }
         let unheard = takeBackQueued(device)
         guard unheard > 0 else { return }
@@ -206,7 +213,7 @@ final class Playback: @unchecked Sendable {
     /// `voice`) into the fade-out tail. Returns the frames dropped and how many of the tail came from them.
     private func flushQueue(continuing voice: Voice?) -> (unheard: Int, fromHistory: Int) {
         var unheard = 0
-        if config.paced, let device, device.isRunning {
+        if paced, let device, device.isRunning {
             unheard = takeBackQueued(device)
         }
         let fade = ramp.frames
@@ -248,6 +255,7 @@ final class Playback: @unchecked Sendable {
         let room = device.available()
         let queued = max(device.delay(), room >= 0 ? device.bufferFrames - room : 0)
         guard queued > 0 else { return 0 }
+        pace.restart(at: monotonicNanoseconds()) // The device may take a whole buffer again.
         if device.rewinds {
             let rewound = device.rewindQueued(margin: max(64, rate / 500))
             if rewound > 0 {
@@ -354,7 +362,7 @@ final class Playback: @unchecked Sendable {
             volumeChanged = false
             requeueAtNewVolume()
         }
-        while self.device === device {
+        while self.device === device && paced {
             let room = device.available()
             if room < 0 {
                 handleDeviceError(Int32(room), device)
@@ -470,11 +478,14 @@ final class Playback: @unchecked Sendable {
         }
         masterGain = to
         var offset = 0
+        // A stopped device takes a whole buffer at once when it starts again: the pace is watched afresh.
+        if paced && !device.isRunning { pace.restart(at: monotonicNanoseconds()) }
         while offset < count, self.device === device {
             let result = pcm.withUnsafeBufferPointer { device.write($0.baseAddress! + offset * channels, frames: count - offset) }
             if result >= 0 {
                 offset += result
                 written += Int64(result)
+                if paced && pace.accept(result, at: monotonicNanoseconds()) { stopPacing() }
             } else if result == -Int(EAGAIN) {
                 var fds = device.pollDescriptors()
                 if fds.isEmpty { inbox.wait(timeoutMilliseconds: 5) } else {
@@ -490,6 +501,14 @@ final class Playback: @unchecked Sendable {
             lastStartLatency = Double(monotonicNanoseconds() &- startedNow.requestedAt) / 1e9
             shared.emit(.started(token: startedNow.token))
         }
+    }
+
+    /// The device took more than it could have played (see `PaceWatch`): from now on only sound is written
+    /// and what is written counts as heard, as with a device configured unpaced.
+    private func stopPacing() {
+        paced = false
+        logger.notice("audio device takes samples faster than it plays them (a file or null sink); writing only clips",
+                      metadata: ["device": "\(config.device)"])
     }
 
     /// A float sample on the 16-bit scale, clamped and rounded to the nearest integer without a libm call:
@@ -520,14 +539,14 @@ final class Playback: @unchecked Sendable {
     /// Finished clips, status, and closing an idle device when configured to.
     private func settle() {
         var queued = 0
-        if config.paced, let device {
+        if paced, let device {
             // Exact when a clip's end must be told apart; otherwise the estimate from the last feed will do,
             // and spares a plugin round trip (PulseAudio's) every period.
             queued = voice?.endsAt != nil ? max(0, device.delay()) : max(0, device.bufferFrames - roomAfterFeed)
         }
         lastQueued = queued
         let played = written - Int64(queued)
-        if let voice, let endsAt = voice.endsAt, played >= endsAt || device == nil && !config.paced {
+        if let voice, let endsAt = voice.endsAt, played >= endsAt || device == nil && !paced {
             self.voice = nil
             shared.emit(.finished(token: voice.token, secondsHeard: Double(voice.stream.position) / Double(rate)))
         }
@@ -538,7 +557,7 @@ final class Playback: @unchecked Sendable {
             idleSince = nil
         }
         if config.closeWhenIdle, let idleSince, let device, now - idleSince >= Self.idleCloseNanoseconds {
-            if config.paced { device.drain() }
+            if paced { device.drain() }
             closeDevice()
             logger.debug("audio device closed while idle", metadata: ["device": "\(config.device)"])
         }
@@ -578,6 +597,8 @@ final class Playback: @unchecked Sendable {
         do {
             let opened = try PCMDevice(config: config)
             device = opened
+            paced = config.paced
+            pace = PaceWatch(rate: opened.sampleRate, bufferFrames: opened.bufferFrames, periodFrames: opened.periodFrames)
             if opened.sampleRate != rate || opened.channels != channels || opened.periodFrames != period
                 || opened.bufferFrames * channels > mix.count {
                 if opened.sampleRate != rate || opened.channels != channels {
@@ -620,7 +641,7 @@ final class Playback: @unchecked Sendable {
     /// On a paced sound server, opens the second stream a press switches to (see `standby`). Without one,
     /// a press stops and re-prepares the playing stream itself, which is slower but just as correct.
     private func openStandby(like device: PCMDevice) {
-        guard config.paced, device.isSoundServer, let second = try? PCMDevice(config: config),
+        guard paced, device.isSoundServer, let second = try? PCMDevice(config: config),
               second.sampleRate == device.sampleRate, second.channels == device.channels,
               second.periodFrames == device.periodFrames, second.bufferFrames == device.bufferFrames else { return }
         standby = second
@@ -685,8 +706,8 @@ final class Playback: @unchecked Sendable {
         if voice != nil { cut(reason: .interrupted) }
         if let device {
             // Play the fade-out, then let the device drain, so the last thing heard is not a click.
-            while tailPosition < tail.count, self.device === device { writeBlock(device, frames: period, pad: config.paced) }
-            if config.paced { device.drain() }
+            while tailPosition < tail.count, self.device === device { writeBlock(device, frames: period, pad: paced) }
+            if paced { device.drain() }
         }
         closeDevice()
         publishStatus(queued: 0)
