@@ -47,10 +47,10 @@ public final class AudioEngine: Sendable {
     /// Starts the playback thread, which opens the device. Calling it again does nothing.
     public func start() {
         guard shared.markStarted() else { return }
-        let playback = Playback(config: config, logger: logger, inbox: inbox, shared: shared)
-        let shared = self.shared
+        let config = self.config, logger = self.logger, inbox = self.inbox, shared = self.shared
         startThread {
-            playback.run()
+            // Made on the thread it runs on, and never leaves it.
+            Playback(config: config, logger: logger, inbox: inbox, shared: shared).run()
             shared.markStopped()
         }
     }
