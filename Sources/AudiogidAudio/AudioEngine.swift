@@ -94,6 +94,9 @@ public final class AudioEngine: Sendable {
 
     public var status: AudioStatus { shared.status }
 
+    /// Whether `clip` is decoded ahead and waiting for a press (what `prepare` does in the background).
+    func isPrepared(_ clip: URL) -> Bool { shared.isPrepared(clip) }
+
     /// Pre-decodes the first `config.prerollMilliseconds` of each clip (the current tour's, in the visitor's
     /// language), so the first periods after a press need no disk access, and measures the loudness of those
     /// not measured yet. Runs in the background; replaces the previous set.
@@ -198,6 +201,8 @@ final class EngineShared: Sendable {
     }
 
     func isPreparedListed(_ url: URL) -> Bool { state.withLock { $0.preparedList.contains(url) } }
+
+    func isPrepared(_ url: URL) -> Bool { state.withLock { $0.prepared[url] != nil } }
 
     func prepare(_ url: URL, rate: Int, channels: Int, prerollMilliseconds: Double) {
         guard let stream = try? ClipStream(url: url, outputRate: rate, outputChannels: channels) else { return }
