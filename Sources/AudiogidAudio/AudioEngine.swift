@@ -30,10 +30,19 @@ public final class AudioEngine: Sendable {
     public let loudnessCache: LoudnessCache
 
     private let logger: Logger
+    private let opener: DeviceSupervisor.Opener
     private let inbox = Inbox()
     private let shared: EngineShared
 
-    public init(config: AudioOutputConfig, logger: Logger, loudnessCache: LoudnessCache = LoudnessCache()) {
+    public convenience init(config: AudioOutputConfig, logger: Logger, loudnessCache: LoudnessCache = LoudnessCache()) {
+        self.init(config: config, logger: logger, loudnessCache: loudnessCache,
+                  opener: { config throws(AudioError) in try PCMDevice(config: config) })
+    }
+
+    /// An engine whose device comes from `opener` (the tests' scripted output; otherwise ALSA's PCM).
+    init(config: AudioOutputConfig, logger: Logger, loudnessCache: LoudnessCache = LoudnessCache(),
+         opener: @escaping DeviceSupervisor.Opener) {
+        self.opener = opener
         self.config = config
         self.logger = logger
         self.loudnessCache = loudnessCache
@@ -47,10 +56,10 @@ public final class AudioEngine: Sendable {
     /// Starts the playback thread, which opens the device. Calling it again does nothing.
     public func start() {
         guard shared.markStarted() else { return }
-        let config = self.config, logger = self.logger, inbox = self.inbox, shared = self.shared
+        let config = self.config, logger = self.logger, inbox = self.inbox, shared = self.shared, opener = self.opener
         startThread {
             // Made on the thread it runs on, and never leaves it.
-            Playback(config: config, logger: logger, inbox: inbox, shared: shared).run()
+            Playback(config: config, logger: logger, inbox: inbox, shared: shared, opener: opener).run()
             shared.markStopped()
         }
     }

@@ -8,7 +8,8 @@ import Logging
 ///
 /// Used by the playback thread only.
 final class DeviceSupervisor {
-    typealias Opener = (AudioOutputConfig) throws(AudioError) -> any PCMOutput
+    /// Opens the device (`PCMDevice`, or a test's scripted output). Called on the playback thread only.
+    typealias Opener = @Sendable (AudioOutputConfig) throws(AudioError) -> any PCMOutput
 
     /// The device as open now, if it is.
     private(set) var device: (any PCMOutput)?

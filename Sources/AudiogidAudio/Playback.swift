@@ -49,7 +49,7 @@ final class Playback {
     private var shuttingDown = false
 
     init(config: AudioOutputConfig, logger: Logger, inbox: Inbox, shared: EngineShared,
-         opener: @escaping DeviceSupervisor.Opener = { config throws(AudioError) in try PCMDevice(config: config) }) {
+         opener: @escaping DeviceSupervisor.Opener) {
         self.config = config
         self.logger = logger
         self.inbox = inbox
