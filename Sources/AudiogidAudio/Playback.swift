@@ -404,7 +404,7 @@ final class Playback {
     /// and what is written counts as heard, as with a device configured unpaced.
     private func stopPacing() {
         paced = false
-        logger.notice("audio device takes samples faster than it plays them (a file or null sink); writing only clips",
+        logger.warning("audio device takes samples faster than it plays them (a file or null sink); writing only clips",
                       metadata: ["device": "\(config.device)"])
     }
 
