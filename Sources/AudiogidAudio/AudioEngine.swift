@@ -30,10 +30,19 @@ public final class AudioEngine: Sendable {
     public let loudnessCache: LoudnessCache
 
     private let logger: Logger
+    private let opener: DeviceSupervisor.Opener
     private let inbox = Inbox()
     private let shared: EngineShared
 
-    public init(config: AudioOutputConfig, logger: Logger, loudnessCache: LoudnessCache = LoudnessCache()) {
+    public convenience init(config: AudioOutputConfig, logger: Logger, loudnessCache: LoudnessCache = LoudnessCache()) {
+        self.init(config: config, logger: logger, loudnessCache: loudnessCache,
+                  opener: { config throws(AudioError) in try PCMDevice(config: config) })
+    }
+
+    /// An engine whose device comes from `opener` (the tests' scripted output; otherwise ALSA's PCM).
+    init(config: AudioOutputConfig, logger: Logger, loudnessCache: LoudnessCache = LoudnessCache(),
+         opener: @escaping DeviceSupervisor.Opener) {
+        self.opener = opener
         self.config = config
         self.logger = logger
         self.loudnessCache = loudnessCache
@@ -47,10 +56,10 @@ public final class AudioEngine: Sendable {
     /// Starts the playback thread, which opens the device. Calling it again does nothing.
     public func start() {
         guard shared.markStarted() else { return }
-        let playback = Playback(config: config, logger: logger, inbox: inbox, shared: shared)
-        let shared = self.shared
+        let config = self.config, logger = self.logger, inbox = self.inbox, shared = self.shared, opener = self.opener
         startThread {
-            playback.run()
+            // Made on the thread it runs on, and never leaves it.
+            Playback(config: config, logger: logger, inbox: inbox, shared: shared, opener: opener).run()
             shared.markStopped()
         }
     }
@@ -93,6 +102,9 @@ public final class AudioEngine: Sendable {
     public func setVolume(_ percent: Int) { inbox.send(.volume(percent)) }
 
     public var status: AudioStatus { shared.status }
+
+    /// Whether `clip` is decoded ahead and waiting for a press (what `prepare` does in the background).
+    func isPrepared(_ clip: URL) -> Bool { shared.isPrepared(clip) }
 
     /// Pre-decodes the first `config.prerollMilliseconds` of each clip (the current tour's, in the visitor's
     /// language), so the first periods after a press need no disk access, and measures the loudness of those
@@ -198,6 +210,8 @@ final class EngineShared: Sendable {
     }
 
     func isPreparedListed(_ url: URL) -> Bool { state.withLock { $0.preparedList.contains(url) } }
+
+    func isPrepared(_ url: URL) -> Bool { state.withLock { $0.prepared[url] != nil } }
 
     func prepare(_ url: URL, rate: Int, channels: Int, prerollMilliseconds: Double) {
         guard let stream = try? ClipStream(url: url, outputRate: rate, outputChannels: channels) else { return }

@@ -40,7 +40,8 @@ public struct AudioOutputConfig: Sendable, Equatable {
     public var fadeMilliseconds: Double
     /// True for a real device or a PulseAudio sink, which consume samples at wall-clock speed.
     /// False for ALSA's `file` plugin, which accepts writes at once: then the engine writes no idle silence
-    /// (it would spin) and treats everything written as heard.
+    /// (it would spin) and treats everything written as heard. A device configured paced that turns out to
+    /// swallow writes at once is treated so as well, as soon as it has taken more than it could have played.
     public var paced: Bool
     /// How much of each prepared clip is decoded ahead, in milliseconds, so the first periods after a press
     /// need no disk access.

@@ -9,6 +9,8 @@ import Foundation
 /// except when prepared ahead, when it holds the clip's first few hundred milliseconds.
 ///
 /// Used by one thread at a time: prepared on a background queue, then handed to the playback thread.
+// Unchecked: it crosses from the prepare queue to the playback thread through EngineShared's lock, handed
+// over whole and never shared; the compiler cannot yet see a transfer into a Mutex's value (SE-0430).
 final class ClipStream: @unchecked Sendable {
     let url: URL
     let outputRate: Int

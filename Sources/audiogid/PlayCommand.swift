@@ -29,7 +29,7 @@ struct PlayCommand: AsyncParsableCommand {
     @Option(help: "Language of the clip (default: the tour's first language).")
     var lang: String?
 
-    @Option(help: "ALSA PCM to play on: default, plughw:1,0, pulse, ...")
+    @Option(help: "ALSA PCM to play on: default, plughw:1,0, pulse, ..., or none (no sound; waits the clip's length).")
     var device: String = "default"
 
     @Option(help: "Volume, 0–100.")
@@ -41,6 +41,7 @@ struct PlayCommand: AsyncParsableCommand {
     @Option(help: "Loudness every clip is played at, in LUFS.")
     var targetLufs: Double = -18
 
+    // The engine finds out by itself within a few periods; the flag spares even those few periods of silence.
     @Flag(help: ArgumentHelp("The device consumes samples at once (ALSA's file plugin), so write no idle silence.",
                              visibility: .hidden))
     var unpaced = false
@@ -82,6 +83,11 @@ struct PlayCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
+        if device == "none" {
+            try await keepTime(of: clip, title: tourValue.title(of: stop, in: choice.language), choice.language, choice.path)
+            return
+        }
+
         var logger = Logger(label: "audiogid.play")
         logger.logLevel = .critical // Problems are printed below in plain words, once.
         let config = AudioOutputConfig(device: device, targetLUFS: targetLufs, initialVolume: volume, paced: !unpaced)
@@ -121,5 +127,38 @@ struct PlayCommand: AsyncParsableCommand {
         }
         await engine.shutdown()
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// `--device none`, as the daemon's `device: none`: no sound, but the clip's length passes before it exits
+    /// (Ctrl-C ends it early), so a script or a rehearsal without a speaker takes as long as with one. The clip
+    /// has been decoded in full already (its loudness measured), so a clip that would not play fails here too.
+    private func keepTime(of clip: URL, title: String, _ language: String, _ path: String) async throws {
+        let seconds: Double
+        do {
+            seconds = try ClipProbe.probe(clip).durationSeconds
+        } catch {
+            printError("cannot play \(path): \(error.reason)")
+            throw ExitCode(1)
+        }
+        print(String(format: "Playing stop \(number) “\(title)” (\(language), \(path)) on none: no sound, %.1f s", seconds))
+        let started = DispatchTime.now()
+        let (outcome, ended) = AsyncStream.makeStream(of: Double?.self)
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler {
+            ended.yield(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+            ended.finish()
+        }
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: started + seconds)
+        timer.setEventHandler { ended.yield(nil); ended.finish() }
+        interrupt.resume()
+        timer.resume()
+        defer { interrupt.cancel(); timer.cancel() }
+        for await stoppedAfter in outcome {
+            guard let stoppedAfter else { return }
+            print(String(format: "Stopped after %.1f s", stoppedAfter))
+            throw ExitCode(130)
+        }
     }
 }

@@ -1,10 +1,10 @@
-import AudiogidAudio
+@testable import AudiogidAudio
 import CSndFile
 import Foundation
 import Testing
 
 /// The real engine playing into the real libasound `file` plugin; assertions on the samples that come out.
-@Suite struct PlaybackTests {
+@Suite(.timeLimit(.minutes(1))) struct PlaybackTests {
     @Test func monoClipAtAnotherRateComesOutAtTheOutputRateOnBothSpeakers() async throws {
         let scratch = try Scratch()
         let clip = scratch.url("mono22k.wav")
@@ -191,7 +191,9 @@ import Testing
             engine.start()
             if prepared {
                 engine.prepare([clip])
-                try await Task.sleep(for: .milliseconds(300))
+                let deadline = Date().addingTimeInterval(30)
+                while !engine.isPrepared(clip) && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+                #expect(engine.isPrepared(clip))
             }
             engine.play(clip, loudness: loudness, token: 1)
             try await log.wait { $0.isFinished }
@@ -205,7 +207,7 @@ import Testing
     }
 }
 
-@Suite struct VolumeChangeTests {
+@Suite(.timeLimit(.minutes(1))) struct VolumeChangeTests {
     @Test func aVolumeChangeWhilePlayingGlidesInsteadOfStepping() async throws {
         let scratch = try Scratch()
         let clip = scratch.url("dc.wav")

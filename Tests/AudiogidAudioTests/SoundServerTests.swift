@@ -6,7 +6,7 @@ import Testing
 /// speed), reached through ALSA's `pulse` PCM, its output recorded from the sink's monitor with parec.
 /// This is the path where the engine sleeps on a timer between refills and switches to a standby stream
 /// on a press.
-@Suite(.serialized) struct SoundServerTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct SoundServerTests {
     @Test func aClipPlaysWholeAndUnbrokenThroughTheServer() async throws {
         let server = try PrivateSoundServer.shared()
         let scratch = try Scratch()
@@ -19,7 +19,7 @@ import Testing
         engine.start()
         engine.play(clip, loudness: unity, token: 1)
         try await log.wait { $0.isFinished && $0.token == 1 }
-        try await Task.sleep(for: .milliseconds(300))
+        try await recorder.record(milliseconds: 300) // the clip's end, on its way through the server
         let heard = try recorder.stop()
         await engine.shutdown()
 
@@ -53,17 +53,17 @@ import Testing
         engine.start()
         engine.play(clips[0], loudness: unity, token: 100)
         try await log.wait { $0.isStarted && $0.token == 100 }
-        try await Task.sleep(for: .milliseconds(400))
+        try await recorder.record(milliseconds: 400)
         // Eight presses 250 ms apart, each while the previous clip plays: the first ones switch to the prepared
         // standby stream, the later ones also reuse the stream retired by the press before.
         let order = [1, 2, 3, 0, 2, 1, 3, 0]
         for (n, index) in order.enumerated() {
             engine.play(clips[index], loudness: unity, token: UInt64(n + 1))
             try await log.wait { $0.isStarted && $0.token == UInt64(n + 1) }
-            try await Task.sleep(for: .milliseconds(250))
+            try await recorder.record(milliseconds: 250)
         }
         engine.stop()
-        try await Task.sleep(for: .milliseconds(300))
+        try await recorder.record(milliseconds: 300)
         let heard = try recorder.stop()
         await engine.shutdown()
 
@@ -177,6 +177,21 @@ final class MonitorRecorder {
         for _ in 0 ..< 300 where (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0 == 0 {
             usleep(10_000)
         }
+    }
+
+    /// Returns once `milliseconds` more of the sink's sound are in the recording: the test's clock is the
+    /// recording's own, however late a loaded machine runs the test.
+    func record(milliseconds: Int, timeout: Double = 30) async throws {
+        let want = recordedBytes + milliseconds * 48 * 4
+        let deadline = Date().addingTimeInterval(timeout)
+        while recordedBytes < want {
+            guard Date() < deadline else { throw TestFailure("parec recorded nothing for \(timeout) s") }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    private var recordedBytes: Int {
+        (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
     }
 
     func stop() throws -> Recording {
