@@ -38,17 +38,6 @@ func retryingEINTR(_ device: String, _ operation: String, _ call: () -> Int32) t
     }
 }
 
-/// A non-blocking pipe a thread polls alongside its device, so `stop()` wakes it at once.
-func makeWakePipe() -> (read: Int32, write: Int32) {
-    var fds: [Int32] = [-1, -1]
-    guard pipe(&fds) == 0 else { return (-1, -1) }
-    for fd in fds {
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-    }
-    return (fds[0], fds[1])
-}
-
 /// A NUL-terminated string from a fixed-size buffer the kernel filled.
 func cString(_ buffer: [CChar]) -> String {
     let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }

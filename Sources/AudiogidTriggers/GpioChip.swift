@@ -12,7 +12,7 @@ import Foundation
 ///
 /// Everything in this file needs a real chip (there is none in CI or on the build machine): it is kept thin,
 /// and can be checked only on hardware. The decoding of what the chip sends is `GpioButtonDecoder`, tested through pipes.
-public final class GpioChip: @unchecked Sendable {
+public final class GpioChip: Sendable {
     public let path: String
     public let name: String
     public let label: String

@@ -2,8 +2,9 @@
 import Glibc
 #endif
 import CAudiogidShim
-import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// What the player is doing, as far as the buttons' lights care.
@@ -84,84 +85,95 @@ public struct LedPattern: Sendable, Equatable {
     }
 }
 
-/// Drives LED output lines from the player state on a thread of its own (blinking needs a timer).
+/// Drives LED output lines from the player state. Blinking and the idle chase are tasks scheduled on a SwiftNIO
+/// event loop (one of the singleton loops the trigger sources share), not a thread or timer of their own.
 /// `write(bits, mask)` sets the requested lines; on a kiosk it is the GPIO request's SET_VALUES ioctl.
 public final class GpioLeds: Sendable {
     public let pattern: LedPattern
     private let write: @Sendable (_ bits: UInt64, _ mask: UInt64) -> Void
     private let clock: any TriggerClock
+    private let loop: any EventLoop
     private let shared = Mutex(Shared())
-    private let wake: (read: Int32, write: Int32)
-    private let finished = DispatchSemaphore(value: 0)
 
-    private struct Shared {
+    private struct Shared: Sendable {
         var state = PlayerLight.idle
         var started = false
         var stopping = false
+        /// What was last written, so an unchanged state costs no ioctl.
+        var last: UInt64?
+        /// The next blink or pulse edge.
+        var tick: Scheduled<Void>?
     }
 
-    public init(pattern: LedPattern, clock: any TriggerClock = MonotonicClock(),
+    public init(pattern: LedPattern, clock: any TriggerClock = MonotonicClock(), eventLoop: (any EventLoop)? = nil,
                 write: @escaping @Sendable (_ bits: UInt64, _ mask: UInt64) -> Void) {
         self.pattern = pattern
         self.clock = clock
         self.write = write
-        wake = makeWakePipe()
+        loop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
     }
 
-    /// LEDs on the lines a GPIO request fd holds (from `GpioChip.requestLeds`); the fd is closed on `stop()`.
+    /// LEDs on the lines a GPIO request fd holds (from `GpioChip.requestLeds`).
     public convenience init(pattern: LedPattern, requestFD: Int32) {
         self.init(pattern: pattern) { bits, mask in _ = audiogid_gpio_write(requestFD, bits, mask) }
     }
 
-    deinit { if wake.read >= 0 { close(wake.read); close(wake.write) } }
+    private var mask: UInt64 { pattern.leds.count >= 64 ? ~0 : (1 << UInt64(pattern.leds.count)) - 1 }
 
     public func show(_ state: PlayerLight) {
-        shared.withLock { $0.state = state }
-        var byte: UInt8 = 1
-        _ = Glibc.write(wake.write, &byte, 1)
+        let running = shared.withLock { s -> Bool in
+            s.state = state
+            return s.started && !s.stopping
+        }
+        if running { loop.execute { self.refresh() } }
     }
 
     public func start() {
-        let first = shared.withLock { s -> Bool in defer { s.started = true }; return !s.started }
-        guard first else { return }
-        let thread = Thread { [self] in
-            self.run()
-            self.finished.signal()
+        let first = shared.withLock { s -> Bool in
+            defer { s.started = true }
+            return !s.started && !s.stopping
         }
-        thread.name = "leds"
-        thread.start()
+        if first { loop.execute { self.refresh() } }
     }
 
-    public func stop() {
-        let running = shared.withLock { s -> Bool in defer { s.stopping = true }; return s.started && !s.stopping }
-        guard running else { return }
-        var byte: UInt8 = 0
-        _ = Glibc.write(wake.write, &byte, 1)
-        finished.wait()
+    /// Stops the lights and waits until they are off. Not to be called from an event loop thread.
+    public func stop() { try? stopLights().wait() }
+
+    /// Stops the lights; returns once they are off.
+    public func stop() async { try? await stopLights().get() }
+
+    /// Turns the lights off (so a dead kiosk does not look alive) and stops blinking.
+    func stopLights() -> EventLoopFuture<Void> {
+        loop.submit {
+            let wasRunning = self.shared.withLock { s -> Bool in
+                defer { s.stopping = true }
+                s.tick?.cancel()
+                s.tick = nil
+                return s.started && !s.stopping
+            }
+            if wasRunning { self.write(0, self.mask) }
+        }
     }
 
-    private func run() {
-        let mask: UInt64 = pattern.leds.count >= 64 ? ~0 : (1 << UInt64(pattern.leds.count)) - 1
-        var last: UInt64?
-        while true {
-            let (state, stopping) = shared.withLock { ($0.state, $0.stopping) }
-            if stopping { break }
-            let now = clock.now()
-            let values = pattern.values(for: state, at: now)
-            var bits: UInt64 = 0
-            for (index, lit) in values.enumerated() where lit { bits |= 1 << UInt64(index) }
-            if bits != last { write(bits, mask); last = bits }
-            var timeout: Int32 = -1
-            if let next = pattern.nextChange(for: state, after: now) {
-                timeout = Int32(min((next - now + 999_999) / 1_000_000, 60_000))
-            }
-            var fds = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
-            if poll(&fds, 1, timeout) > 0 {
-                var drain = [UInt8](repeating: 0, count: 64)
-                _ = Glibc.read(wake.read, &drain, drain.count)
-            }
+    /// Writes what the current state shows now and schedules the next blink or pulse edge. Runs on `loop`.
+    private func refresh() {
+        let (state, stopping) = shared.withLock { ($0.state, $0.stopping) }
+        guard !stopping else { return }
+        let now = clock.now()
+        var bits: UInt64 = 0
+        for (index, lit) in pattern.values(for: state, at: now).enumerated() where lit { bits |= 1 << UInt64(index) }
+        let changed = shared.withLock { s -> Bool in
+            defer { s.last = bits }
+            return s.last != bits
         }
-        write(0, mask)   // lights off when the daemon stops, so a dead kiosk does not look alive
+        if changed { write(bits, mask) }
+        let tick = pattern.nextChange(for: state, after: now).map { next in
+            loop.scheduleTask(in: .nanoseconds(Int64(min(next - now, 60_000_000_000)))) { self.refresh() }
+        }
+        shared.withLock { s in
+            s.tick?.cancel()
+            s.tick = tick
+        }
     }
 }
 

@@ -3,8 +3,8 @@
 /// A token that equals a rule's key exactly wins first (a card UID such as "04A1B2C3"); otherwise the
 /// keys are tried in order as regular expressions that must match the whole token, and `\1`...`\9` in the
 /// command are replaced with the captured groups (`^BTN(\d+)$` → `play \1`).
-// @unchecked: Regex is not marked Sendable; a matcher is only ever used by the one decoder that owns it,
-// which its TriggerSource keeps behind a Mutex.
+// @unchecked: Regex<AnyRegexOutput> is not Sendable (Swift 6.3); a matcher is only ever used by the one decoder
+// that owns it, which its TriggerSource keeps behind a Mutex and runs on one event loop.
 public struct TokenMatcher: @unchecked Sendable {
     public struct Rule: Sendable, Equatable {
         public var pattern: String

@@ -4,7 +4,33 @@ import Glibc
 import AudiogidCore
 import CAudiogidShim
 import Logging
+import NIOCore
 import Synchronization
+
+/// One device a kiosk reads triggers from, and whether it is open now (for `status` and the start-up log).
+public struct TriggerInput: Sendable, Equatable {
+    /// The device as the config names it ("/dev/ttyUSB0", "gpiochip0").
+    public var name: String
+    /// "serial", "gps", "keypad" or "gpio".
+    public var kind: String
+    public var connected: Bool
+
+    public init(name: String, kind: String, connected: Bool) {
+        self.name = name
+        self.kind = kind
+        self.connected = connected
+    }
+}
+
+/// What a `TriggerSet` needs of a source, whatever its decoder.
+protocol RunningSource: Sendable {
+    var name: String { get }
+    var isConnected: Bool { get }
+    func startReading() -> EventLoopFuture<Void>
+    func stopReading() -> EventLoopFuture<Void>
+}
+
+extension TriggerSource: RunningSource {}
 
 /// Every trigger source a kiosk config defines, started and stopped together.
 ///
@@ -12,8 +38,7 @@ import Synchronization
 public final class TriggerSet: Sendable {
     /// One line per input, for `audiogid triggers` and the daemon's start-up log.
     public let summary: [String]
-    private let starts: [@Sendable () -> Void]
-    private let stops: [@Sendable () -> Void]
+    private let sources: [(kind: String, source: any RunningSource)]
     private let leds: GpioLeds?
     private let resetTrip: (@Sendable () -> Void)?
     private let replaceZones: (@Sendable (Tour, [String]?) -> Int)?
@@ -26,8 +51,7 @@ public final class TriggerSet: Sendable {
                 logger: Logger = Logger(label: "audiogid.triggers"),
                 deliver: @escaping @Sendable (TriggerEvent) -> Void) throws {
         var summary: [String] = []
-        var starts: [@Sendable () -> Void] = []
-        var stops: [@Sendable () -> Void] = []
+        var sources: [(kind: String, source: any RunningSource)] = []
         var leds: GpioLeds?
         var resetTrip: (@Sendable () -> Void)?
         var replaceZones: (@Sendable (Tour, [String]?) -> Int)?
@@ -43,8 +67,7 @@ public final class TriggerSet: Sendable {
             let port = serial.port, baud = serial.baud
             let source = TriggerSource(name: port, decoder: decoder, clock: clock, logger: logger,
                                        open: { try SerialPort.open(port, baud: baud, framing: framing) }, deliver: deliver)
-            starts.append(source.start)
-            stops.append(source.stop)
+            sources.append(("serial", source))
             summary.append("serial \(port) at \(baud) \(framing): " + (serial.match.rules.isEmpty ? "no match rules"
                 : serial.match.rules.map { "\($0.pattern) → \($0.command)" }.joined(separator: ", "))
                 + ", same token ignored for \(serial.repeat_ignore_s) s")
@@ -61,8 +84,7 @@ public final class TriggerSet: Sendable {
             let framing = try SerialFraming("8N1")
             let source = TriggerSource(name: port, decoder: decoder, clock: clock, logger: logger,
                                        open: { try SerialPort.open(port, baud: baud, framing: framing) }, deliver: deliver)
-            starts.append(source.start)
-            stops.append(source.stop)
+            sources.append(("gps", source))
             resetTrip = { source.withDecoder { $0.resetTrip() } }
             replaceZones = { tour, order in
                 let fresh = Geofence(tour: tour, order: order, defaultRadiusM: gps.default_radius_m, exitRatio: gps.exit_ratio,
@@ -80,8 +102,7 @@ public final class TriggerSet: Sendable {
             let device = keypad.device, grab = keypad.grab
             let source = TriggerSource(name: device, decoder: decoder, clock: clock, logger: logger,
                                        open: { try EvdevDevice.open(device, grab: grab) }, deliver: deliver)
-            starts.append(source.start)
-            stops.append(source.stop)
+            sources.append(("keypad", source))
             summary.append("keypad \(device): digits + Enter play a stop; "
                 + decoder.keys.sorted { $0.key < $1.key }.map { "\(KeyCode.name($0.key)) → \($0.value)" }.joined(separator: ", "))
         }
@@ -115,8 +136,7 @@ public final class TriggerSet: Sendable {
                     return fd
                 }, deliver: deliver)
                 box.withLock { $0 = source }
-                starts.append(source.start)
-                stops.append(source.stop)
+                sources.append(("gpio", source))
             }
             if !ledConfigs.isEmpty {
                 let pattern = LedPattern(leds: ledConfigs.enumerated().map { GpioLed(offset: $0.element.line.knownOffset ?? UInt32($0.offset), stop: $0.element.stop) },
@@ -125,22 +145,48 @@ public final class TriggerSet: Sendable {
                 // LED lines are requested once at start: a GPIO chip is part of the board and does not come and go.
                 let request = GpioLedRequest(chip: spec, lines: ledConfigs.map(\.line), activeLow: ledsActiveLow, logger: logger)
                 let lights = GpioLeds(pattern: pattern, clock: clock) { bits, mask in request.write(bits, mask) }
-                starts.append(lights.start)
                 leds = lights
             }
         }
         self.summary = summary
-        self.starts = starts
-        self.stops = stops
+        self.sources = sources
         self.leds = leds
         self.resetTrip = resetTrip
         self.replaceZones = replaceZones
     }
 
-    public func start() { starts.forEach { $0() } }
+    /// Starts every source and the lights, and returns at once; devices open in the background.
+    public func start() {
+        for member in sources { _ = member.source.startReading() }
+        leds?.start()
+    }
+
+    /// Starts every source and the lights, and returns once each source's first open attempt is done: its device
+    /// is open and read (bytes sent from now on are decoded), or it is missing, logged, and retried in the background.
+    public func start() async {
+        let attempts = sources.map { $0.source.startReading() }
+        leds?.start()
+        for attempt in attempts { try? await attempt.get() }
+    }
+
+    /// Stops every source and waits until every device is closed and the lights are off.
+    /// Not to be called from an event loop thread.
     public func stop() {
-        stops.forEach { $0() }
-        leds?.stop()
+        for closing in stopAll() { try? closing.wait() }
+    }
+
+    /// Stops every source; returns when every device is closed and the lights are off.
+    public func stop() async {
+        for closing in stopAll() { try? await closing.get() }
+    }
+
+    private func stopAll() -> [EventLoopFuture<Void>] {
+        sources.map { $0.source.stopReading() } + (leds.map { [$0.stopLights()] } ?? [])
+    }
+
+    /// Every input device the config defines, and whether it is open now (a missing one is being retried).
+    public var inputs: [TriggerInput] {
+        sources.map { TriggerInput(name: $0.source.name, kind: $0.kind, connected: $0.source.isConnected) }
     }
 
     /// Tells the button lights what the player is doing.

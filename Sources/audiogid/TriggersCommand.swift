@@ -61,10 +61,11 @@ struct TriggersCommand: AsyncParsableCommand {
         }
         for line in set.summary { say(line) }
         if list { return }
+        // "listening" only once every device was tried: what is sent from then on is read, not lost.
+        await set.start()
         say("listening; press Ctrl-C to stop")
-        set.start()
         await Self.waitForInterrupt(orSeconds: seconds)
-        set.stop()
+        await set.stop()
     }
 
     private func loadTour(_ kiosk: KioskConfiguration) throws -> Tour {

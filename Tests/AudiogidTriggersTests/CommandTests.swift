@@ -8,48 +8,49 @@ import Testing
 @testable import AudiogidTriggers
 
 /// `audiogid triggers` and `audiogid gps simulate`, through the built executable.
-@Suite struct CommandTests {
+@Suite(.timeLimit(.minutes(1))) struct CommandTests {
     static let packageRoot = BuiltTool.packageRoot
     static let teplokhodikFolder = packageRoot.appendingPathComponent("tours/teplokhodik").path
 
     static var executable: URL { BuiltTool.executable }
 
-    /// Starts the executable; stdout is collected as it comes.
-    final class Run: @unchecked Sendable {
+    /// Starts the executable; its stdout and stderr go to files, read whenever a test looks.
+    ///
+    /// Files, not pipes with readability handlers: a handler left live on a pipe outlived its test and
+    /// crashed the test process once (SIGSEGV in libdispatch). A file needs no reader while the process runs.
+    final class Run {
         let process = Process()
-        private let output = Foundation.Pipe()
-        private let error = Foundation.Pipe()
-        private let lock = NSLock()
-        private var collected = Data()
-        private var collectedError = Data()
+        private let outputPath: String
+        private let errorPath: String
 
         init(_ arguments: [String], environment: [String: String] = [:]) throws {
+            let dir = temporaryDirectory()
+            outputPath = dir + "/stdout"
+            errorPath = dir + "/stderr"
             process.executableURL = CommandTests.executable
             process.arguments = arguments
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.currentDirectoryURL = CommandTests.packageRoot
-            process.standardOutput = output
-            process.standardError = error
-            output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                self?.lock.withLock { self?.collected.append(data) }
-            }
-            error.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                self?.lock.withLock { self?.collectedError.append(data) }
-            }
+            process.standardOutput = try Self.create(outputPath)
+            process.standardError = try Self.create(errorPath)
             try process.run()
         }
 
-        var stdout: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
-        var stderr: String { lock.withLock { String(decoding: collectedError, as: UTF8.self) } }
+        private static func create(_ path: String) throws -> FileHandle {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+            return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        }
+
+        var stdout: String { String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self) }
+        var stderr: String { String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self) }
 
         func finish(seconds: Double = 30) -> Int32 {
             let deadline = Date().addingTimeInterval(seconds)
             while process.isRunning && Date() < deadline { usleep(10_000) }
             if process.isRunning { process.terminate() }
             process.waitUntilExit()
-            usleep(50_000)   // the last readability callbacks
             return process.terminationStatus
         }
 
@@ -150,8 +151,8 @@ import Testing
         let port = FakeSerialPort(link: dir + "/ttyUSB0")
         try kioskYAML(serial: port.link).write(toFile: dir + "/kiosk.yaml", atomically: true, encoding: .utf8)
         let run = try Run(["triggers", "--config", dir + "/kiosk.yaml", "--seconds", "20"])
+        // "listening" is printed once every device was tried: what is sent from then on is read.
         #expect(run.wait(for: "listening"))
-        usleep(300_000)
         port.send("BTN3\r\n04A1B2C3\r\n04A1B2C3\r\nNOPE\r\n")
         #expect(run.wait(for: "NOPE"))
         run.process.interrupt()

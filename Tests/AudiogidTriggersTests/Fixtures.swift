@@ -49,10 +49,10 @@ final class Pipe {
 
 /// A pseudo-terminal pair (what a USB serial adapter looks like to the reader), with a stable symlink path
 /// to the secondary side so a test can "unplug" (close the primary) and "replug" (a new pty, same link).
-final class FakeSerialPort: @unchecked Sendable {
+final class FakeSerialPort: Sendable {
     let link: String
-    private(set) var primary: Int32 = -1
-    private(set) var secondary: Int32 = -1
+    /// The primary and secondary fds of the pty plugged in now, or -1 while unplugged.
+    private let ends = Mutex<(primary: Int32, secondary: Int32)>((-1, -1))
 
     init(link: String) {
         self.link = link
@@ -65,8 +65,7 @@ final class FakeSerialPort: @unchecked Sendable {
         var p: Int32 = -1, s: Int32 = -1
         var buffer = [CChar](repeating: 0, count: 64)
         precondition(audiogid_openpty(&p, &s, &buffer) == 0)
-        primary = p
-        secondary = s
+        ends.withLock { $0 = (p, s) }
         let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         unlink(link)
         precondition(symlink(name, link) == 0)
@@ -74,19 +73,20 @@ final class FakeSerialPort: @unchecked Sendable {
 
     /// Closing the primary side: the reader's next read fails with EIO, as when a USB adapter is pulled.
     func unplug() {
+        let (primary, secondary) = ends.withLock { ends in defer { ends = (-1, -1) }; return ends }
         if primary >= 0 { close(primary) }
         if secondary >= 0 { close(secondary) }
-        primary = -1
-        secondary = -1
         unlink(link)
     }
 
     func send(_ text: String) { send(Array(text.utf8)) }
 
     func send(_ bytes: [UInt8]) {
+        let primary = ends.withLock { $0.primary }
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(primary, $0.baseAddress, min($0.count, 4096)) }
+            // A full pty buffer (the flood test): wait for the reader to drain it.
             if n < 0 && (errno == EAGAIN || errno == EINTR) { usleep(1000); continue }
             precondition(n > 0, "write to pty failed: \(errno)")
             offset += n

@@ -3,10 +3,11 @@ import Glibc
 #endif
 import AudiogidCore
 import Foundation
+import Synchronization
 import Testing
 @testable import AudiogidTriggers
 
-@Suite struct SerialTokenTests {
+@Suite(.timeLimit(.minutes(1))) struct SerialTokenTests {
     static let rules = [
         TokenMatcher.Rule(pattern: "^BTN(\\d+)$", command: "play \\1"),
         TokenMatcher.Rule(pattern: "04A1B2C3", command: "play 7"),
@@ -113,8 +114,12 @@ import Testing
         let log = EventLog()
         let link = port.link
         let framing = try SerialFraming("8N1")
+        let attempts = Mutex(0)
         let source = TriggerSource(name: link, decoder: try decoder(), backoff: Backoff(initialSeconds: 0.02, maximumSeconds: 0.1),
-                                   open: { try SerialPort.open(link, baud: 9600, framing: framing) }, deliver: log.append)
+                                   open: {
+                                       attempts.withLock { $0 += 1 }
+                                       return try SerialPort.open(link, baud: 9600, framing: framing)
+                                   }, deliver: log.append)
         source.start()
         defer { source.stop() }
         #expect(log.wait { _ in source.isConnected })
@@ -123,7 +128,9 @@ import Testing
 
         port.unplug()   // the USB adapter is pulled: EIO on the reader, the link is gone
         #expect(log.wait { _ in !source.isConnected })
-        usleep(150_000)  // a few failed reopen attempts
+        // A few reopen attempts fail (the back-off's retries, scheduled on the event loop) before the replug.
+        #expect(log.wait { _ in attempts.withLock { $0 } >= 4 })
+        #expect(source.connections == 1)
         port.plugIn()
         #expect(log.wait { _ in source.isConnected && source.connections == 2 })
         port.send("BTN4\r\n")
@@ -131,21 +138,23 @@ import Testing
         #expect(log.commands == ["play 3", "play 4"])
     }
 
-    @Test func portMissingAtStartIsWaitedFor() throws {
+    @Test func portMissingAtStartIsWaitedFor() async throws {
         let dir = temporaryDirectory()
         let link = dir + "/ttyACM0"
         let log = EventLog()
         let framing = try SerialFraming("8N1")
         let source = TriggerSource(name: link, decoder: try decoder(), backoff: Backoff(initialSeconds: 0.02, maximumSeconds: 0.1),
                                    open: { try SerialPort.open(link, baud: 9600, framing: framing) }, deliver: log.append)
-        source.start()
-        defer { source.stop() }
-        usleep(100_000)
+        // Returns after the first attempt, which fails: the port is not there yet.
+        await source.start()
         #expect(source.connections == 0)
+        #expect(!source.isConnected)
         let port = FakeSerialPort(link: link)
         #expect(log.wait { _ in source.isConnected })
         port.send("BTN5\n")
         #expect(log.wait { $0.contains { $0.command == "play 5" } })
+        await source.stop()
+        #expect(!source.isConnected)
     }
 
     @Test func aFloodedPortDoesNotBlockAnotherSource() throws {
