@@ -23,8 +23,7 @@ public struct DaemonSetupError: Error, Sendable, CustomStringConvertible {
 public final class KioskDaemon: Sendable {
     public let kiosk: Kiosk
     public let configuration: KioskConfiguration
-    /// How long `open` took: what a technician waits after `systemctl start`.
-    public let openedIn: Duration
+    private let readyLine: String
     private let group: ServiceGroup
     private let trigger: TriggerService?
     private let logger: Logger
@@ -35,16 +34,20 @@ public final class KioskDaemon: Sendable {
     public static func open(_ file: KioskFile, configFile: String?, overrides: ConfigurationOverrides, logger: Logger,
                             makeSpeaker: SpeakerFactory = AudioSpeaker.make,
                             notifier: SystemdNotifier = SystemdNotifier(),
-                            shutdownBudget: Duration = .seconds(6)) throws -> KioskDaemon {
-        try KioskDaemon(file, configFile: configFile, overrides: overrides, logger: logger, makeSpeaker: makeSpeaker,
-                        notifier: notifier, shutdownBudget: shutdownBudget)
+                            shutdownBudget: Duration = .seconds(6)) async throws -> KioskDaemon {
+        let began = ContinuousClock.now
+        let daemon = try KioskDaemon(file, configFile: configFile, overrides: overrides, logger: logger, makeSpeaker: makeSpeaker,
+                                     notifier: notifier, shutdownBudget: shutdownBudget)
+        // 6. The trigger devices: opened (or logged missing) before READY.
+        await daemon.trigger?.open()
+        daemon.logReady(after: ContinuousClock.now - began)
+        return daemon
     }
 
     /// - Parameter shutdownBudget: how long the parts may take to stop before the rest are cancelled; systemd's
     ///   TimeoutStopSec is 10 s, so a part that hangs is cancelled well before SIGKILL.
     private init(_ file: KioskFile, configFile: String?, overrides: ConfigurationOverrides, logger: Logger,
                  makeSpeaker: SpeakerFactory, notifier: SystemdNotifier, shutdownBudget: Duration) throws {
-        let began = ContinuousClock.now
         self.logger = logger
         let configuration = file.configuration
         self.configuration = configuration
@@ -112,7 +115,7 @@ public final class KioskDaemon: Sendable {
         let server = ControlServer(kiosk: kiosk, settings: control, logger: logger)
         try server.start()
 
-        // 6. The trigger devices: opened (or logged missing) before READY.
+        // 6. The trigger sources, checked against the tour; their devices open in `open`, before READY.
         let trigger: TriggerService?
         do {
             trigger = try TriggerService.make(file.triggers, kiosk: kiosk, configuration: configuration, logger: logger)
@@ -120,12 +123,10 @@ public final class KioskDaemon: Sendable {
             server.stop()
             throw DaemonSetupError("triggers: \(error)")
         }
-        trigger?.open()
         self.trigger = trigger
-
-        openedIn = ContinuousClock.now - began
-        let milliseconds = Int(openedIn.components.seconds * 1000 + openedIn.components.attoseconds / 1_000_000_000_000_000)
-        logger.notice("ready in \(milliseconds) ms: tour \(tour.tour.id) (\(tour.order.count) stops), socket \(control.socketPath)\(server.tcpPort.map { ", tcp \(control.tcpAddress):\($0)" } ?? "")")
+        if let trigger { kiosk.reportInputs { trigger.inputs.filter { !$0.connected }.map(\.name) } }
+        readyLine = "tour \(tour.tour.id) (\(tour.order.count) stops), socket \(control.socketPath)"
+            + (server.tcpPort.map { ", tcp \(control.tcpAddress):\($0)" } ?? "")
 
         var services: [any Service] = []
         if let writer, let store { services.append(StoreService(writer: writer, store: store, logger: logger)) }
@@ -152,6 +153,11 @@ public final class KioskDaemon: Sendable {
     /// Stops the daemon as SIGTERM would (for embedding and tests).
     public func stop() async {
         await group.triggerGracefulShutdown()
+    }
+
+    private func logReady(after elapsed: Duration) {
+        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        logger.notice("ready in \(milliseconds) ms: \(readyLine)")
     }
 
     private func logStopped() {

@@ -82,11 +82,19 @@ final class TriggerService: Service {
         for line in set.summary { logger.notice("trigger: \(line)") }
     }
 
-    /// Opens every device (a missing one is logged and retried in the background). The daemon reports
-    /// READY only after this, so nothing a device sends right after start-up is lost.
-    func open() {
-        set.start()
+    /// Opens every device (a missing one is logged and retried in the background) and returns once each has
+    /// had its first try. The daemon reports READY only after this, so nothing a device sends right after
+    /// start-up is lost.
+    func open() async {
+        await set.start()
+        for input in set.inputs where !input.connected {
+            logger.warning("trigger device missing at start; retrying in the background",
+                           metadata: ["device": "\(input.name)", "kind": "\(input.kind)"])
+        }
     }
+
+    /// Each input device and whether it is open now: what `status` reports.
+    var inputs: [TriggerInput] { self.set.inputs }
 
     func run() async throws {
         let set = self.set, kiosk = self.kiosk, logger = self.logger
@@ -106,7 +114,7 @@ final class TriggerService: Service {
                 }
             }
         }
-        set.stop()
+        await set.stop()
         logger.debug("stopped", metadata: ["part": "triggers"])
     }
 }

@@ -41,6 +41,8 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
     private var observers: [Int: AsyncStream<PlayerState>.Continuation] = [:]
     private var tourObservers: [Int: AsyncStream<InstalledTour>.Continuation] = [:]
     private var nextObserver = 1
+    /// Names of the input devices (keypad, serial port, GPIO chip) configured but not open now.
+    private var missingInputs: @Sendable () -> [String] = { [] }
 
     public init(configuration: KioskConfiguration, tour: InstalledTour, speaker: Speaker, writer: StoreWriter?,
                 saved: SavedState = SavedState(), logger: Logger,
@@ -177,6 +179,11 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
         return stream
     }
 
+    /// Tells `status` how to learn which configured input devices are missing (unplugged, not there at start).
+    public func reportInputs(_ missing: @escaping @Sendable () -> [String]) {
+        lock.withLock { missingInputs = missing }
+    }
+
     /// Each tour the kiosk adopts (`tour ID`, a reload), starting with the one running now: what GPS zones follow.
     public func tours() -> AsyncStream<InstalledTour> {
         let (stream, continuation) = AsyncStream<InstalledTour>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -208,7 +215,7 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
                                queue: queue, playlistVersion: playlistVersion, elapsed: player.elapsed(at: now),
                                duration: duration, speaker: speaker.status, storeWritable: storeHealth?.writable ?? false,
                                lastError: lastError ?? storeHealth?.lastError, startedAt: startedAt, plays: plays,
-                               secondsPlayed: secondsPlayed)
+                               secondsPlayed: secondsPlayed, missingInputs: missingInputs())
         }
     }
 

@@ -18,6 +18,8 @@ public struct KioskStatus: Sendable {
     public var startedAt: Double
     public var plays: Int
     public var secondsPlayed: Double
+    /// Input devices the configuration names that are not open now (unplugged, or not there at start).
+    public var missingInputs: [String]
 }
 
 /// One stop as the MPD queue shows it.

@@ -48,7 +48,7 @@ struct DaemonCommand: AsyncParsableCommand {
         let logger = Logger(label: "audiogid")
         let daemon: KioskDaemon
         do {
-            daemon = try KioskDaemon.open(file, configFile: config, overrides: overrides, logger: logger)
+            daemon = try await KioskDaemon.open(file, configFile: config, overrides: overrides, logger: logger)
         } catch {
             logger.critical("not starting: \(error)")
             throw ExitCode(1)

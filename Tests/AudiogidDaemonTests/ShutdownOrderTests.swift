@@ -72,7 +72,7 @@ final class EndlessSpeaker: Speaker, Sendable {
         var configuration = KioskConfiguration(dataDirectory: folder.path, audio: AudioSettings(device: "test"))
         configuration.control.socketPath = folder.appendingPathComponent("control.sock").path
         let recorder = LogRecorder()
-        let daemon = try KioskDaemon.open(KioskFile(configuration: configuration), configFile: nil,
+        let daemon = try await KioskDaemon.open(KioskFile(configuration: configuration), configFile: nil,
                                           overrides: ConfigurationOverrides(), logger: recorder.logger,
                                           makeSpeaker: { _, _, _ in EndlessSpeaker() },
                                           notifier: SystemdNotifier(environment: [:]),

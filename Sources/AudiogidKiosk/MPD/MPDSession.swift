@@ -271,6 +271,7 @@ final class MPDSession: @unchecked Sendable {  // owned by one connection thread
         if let number = status.state.play?.stopNumber { lines.append("stop: \(number)") }
         lines += ["device: \(status.speaker.device)", "device_open: \(status.speaker.deviceOpen ? 1 : 0)",
                   "underruns: \(status.speaker.underruns)", "log_writable: \(status.storeWritable ? 1 : 0)"]
+        lines += status.missingInputs.map { "input_missing: \($0.replacingNewlines())" }
         return lines
     }
 
