@@ -35,7 +35,7 @@ func bruteForce(_ m: CostMatrix, start: Int?, end: Int?, loop: Bool) -> Double {
     return best
 }
 
-@Suite struct OrderSolverTests {
+@Suite(.timeLimit(.minutes(1))) struct OrderSolverTests {
     @Test(arguments: [true, false])
     func heldKarpMatchesBruteForceOnRandomSmallInstances(symmetric: Bool) throws {
         for seed in 1...12 as ClosedRange<UInt64> {
@@ -112,7 +112,7 @@ func bruteForce(_ m: CostMatrix, start: Int?, end: Int?, loop: Bool) -> Double {
     }
 }
 
-@Suite struct TSPLIBTests {
+@Suite(.timeLimit(.minutes(1))) struct TSPLIBTests {
     static let folder = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Benchmarks/RouteBenchmark/tsplib")
