@@ -3,6 +3,7 @@ import AudiogidStore
 import AudiogidTestSupport
 import Foundation
 import Logging
+import Synchronization
 import Testing
 @testable import AudiogidKiosk
 
@@ -22,7 +23,9 @@ func makeDataFolder(tours: [String] = ["moyo-selo", "teplokhodik"]) throws -> UR
     return folder
 }
 
-/// A kiosk in this process, silent, with its real control socket and store in a temp folder.
+/// A kiosk in this process, silent, with its real control socket and store in a temp folder. Its speaker never
+/// ends a clip by itself (a test that wants the end says so): a clip timed in real time would end early for a
+/// test starved of CPU on a loaded machine, and "still playing" checks would fail at random.
 final class KioskRig: @unchecked Sendable {
     let folder: URL
     let kiosk: Kiosk
@@ -34,7 +37,7 @@ final class KioskRig: @unchecked Sendable {
 
     init(player: PlayerSettings = PlayerSettings(), control: ControlSettings? = nil, store useStore: Bool = true,
          readOnlyStore: Bool = false, reload: Kiosk.Reloading? = nil,
-         clock: (@Sendable () -> Moment)? = nil, speaker: Speaker = SilentSpeaker()) throws {
+         clock: (@Sendable () -> Moment)? = nil, speaker: Speaker = SpeakerEndingOnCommand()) throws {
         folder = try makeDataFolder()
         var configuration = KioskConfiguration(dataDirectory: folder.path, tour: "moyo-selo",
                                                audio: AudioSettings(device: "none"), volume: 70, player: player)
@@ -79,6 +82,36 @@ final class KioskRig: @unchecked Sendable {
         server.stop()
         writer?.finish()
         try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+/// A speaker whose clip ends when the test says, reported as heard to its end (the clip's own duration).
+final class SpeakerEndingOnCommand: Speaker, Sendable {
+    private struct State {
+        var handler: (@Sendable (SpeakerEvent) -> Void)?
+        var playing: (token: UInt64, seconds: Double?)?
+    }
+    private let state = Mutex(State())
+    func play(_ clip: SpeakerClip, token: UInt64) { state.withLock { $0.playing = (token, clip.durationSeconds) } }
+    func stop() { state.withLock { $0.playing = nil } }
+    func pause() {}
+    func resume() {}
+    func setVolume(_ level: Int) {}
+    /// "none", as the silent speaker it stands for.
+    var status: SpeakerStatus { SpeakerStatus(device: "none", deviceOpen: true, underruns: 0) }
+    func setEventHandler(_ handler: @escaping @Sendable (SpeakerEvent) -> Void) { state.withLock { $0.handler = handler } }
+    func prepare(_ clips: [URL]) {}
+    func shutdown() async {}
+
+    /// Ends the playing clip; false when nothing was playing.
+    func endClip() -> Bool {
+        let (handler, playing) = state.withLock { state in
+            defer { state.playing = nil }
+            return (state.handler, state.playing)
+        }
+        guard let handler, let playing else { return false }
+        handler(.finished(token: playing.token, secondsHeard: playing.seconds))
+        return true
     }
 }
 

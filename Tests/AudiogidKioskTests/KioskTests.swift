@@ -114,35 +114,6 @@ import Testing
     }
 }
 
-/// A speaker whose clip ends when the test says, reported as heard to its end (the clip's own duration).
-final class SpeakerEndingOnCommand: Speaker, Sendable {
-    private struct State {
-        var handler: (@Sendable (SpeakerEvent) -> Void)?
-        var playing: (token: UInt64, seconds: Double?)?
-    }
-    private let state = Mutex(State())
-    func play(_ clip: SpeakerClip, token: UInt64) { state.withLock { $0.playing = (token, clip.durationSeconds) } }
-    func stop() { state.withLock { $0.playing = nil } }
-    func pause() {}
-    func resume() {}
-    func setVolume(_ level: Int) {}
-    var status: SpeakerStatus { SpeakerStatus(device: "test", deviceOpen: true, underruns: 0) }
-    func setEventHandler(_ handler: @escaping @Sendable (SpeakerEvent) -> Void) { state.withLock { $0.handler = handler } }
-    func prepare(_ clips: [URL]) {}
-    func shutdown() async {}
-
-    /// Ends the playing clip; false when nothing was playing.
-    func endClip() -> Bool {
-        let (handler, playing) = state.withLock { state in
-            defer { state.playing = nil }
-            return (state.handler, state.playing)
-        }
-        guard let handler, let playing else { return false }
-        handler(.finished(token: playing.token, secondsHeard: playing.seconds))
-        return true
-    }
-}
-
 final class SeenStates: @unchecked Sendable {
     private let lock = NSLock()
     private var states: [PlayerState] = []
