@@ -23,31 +23,13 @@ extension CLI {
     }
 
     /// Runs `audiogid ARGUMENTS` and waits for it to exit, at most `seconds`: a program that should refuse to start
-    /// but starts instead is killed and reported, rather than hanging the test.
+    /// but starts instead is stopped (SIGTERM, SIGKILL after ten seconds) and reported, rather than hanging the test.
     static func run(_ arguments: [String], deadline seconds: Double) throws -> TimedResult {
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("audiogid-stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        let process = Process()
-        process.executableURL = BuiltTool.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        let timedOut = exited.wait(timeout: .now() + seconds) == .timedOut
-        if timedOut {
-            // A daemon that started is asked to stop, then killed if it does not within a few seconds.
-            process.terminate()
-            if exited.wait(timeout: .now() + 5) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                exited.wait()
-            }
+        let program = try RunningProgram(audiogid: arguments)
+        if let status = program.exitedBlocking(within: seconds) {
+            return TimedResult(status: status, stderr: program.stderr, timedOut: false)
         }
-        return TimedResult(status: process.terminationStatus,
-                           stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self), timedOut: timedOut)
+        let status = program.stopBlocking()
+        return TimedResult(status: status, stderr: program.stderr, timedOut: true)
     }
 }

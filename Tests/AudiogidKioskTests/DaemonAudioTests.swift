@@ -8,7 +8,7 @@ import Testing
 
 /// The daemon process with its real audio engine writing into ALSA's `file` plugin: what came out
 /// is exactly what a speaker would have been sent.
-@Suite(.serialized) struct DaemonAudioTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct DaemonAudioTests {
     @Test func aPlayedStopComesOutOfTheDeviceInTheChosenLanguageWithFallback() async throws {
         let folder = try makeDataFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -24,12 +24,12 @@ import Testing
         let alsa = try CaptureDevice.writeALSAConfig(in: folder)
         let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path, "--device", "capture:FILE=\"\(wav.path)\""],
                                        environment: ["ALSA_CONFIG_PATH": alsa])
-        #expect(daemon.ready(), "\(daemon.output)")
-        #expect(try daemon.ctl("lang", "en").status == 0)
+        #expect(await daemon.ready(), "\(daemon.output)")
+        #expect(try await daemon.ctl("lang", "en").status == 0)
         // Stop 5 has no English clip: the Russian one plays, and the log says so.
-        #expect(try daemon.ctl("play", "5").status == 0)
-        #expect(await eventually(10) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
-        daemon.terminate()
+        #expect(try await daemon.ctl("play", "5").status == 0)
+        #expect(await eventually(10) { (try? await daemon.ctl("status").output.contains("state: stop")) == true })
+        await daemon.terminate()
         #expect(daemon.process.terminationStatus == 0)
 
         let clip = try ClipProbe.probe(folder.appendingPathComponent("audio/moyo-selo/05-club.ru.ogg"))
@@ -63,10 +63,10 @@ import Testing
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(KioskStore.fileName))
             let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path, "--device", "capture:FILE=\"\(wav.path)\""],
                                            environment: ["ALSA_CONFIG_PATH": alsa])
-            #expect(daemon.ready(), "\(daemon.output)")
-            #expect(try daemon.ctl("play", "7").status == 0)
-            #expect(await eventually(10) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
-            daemon.terminate()
+            #expect(await daemon.ready(), "\(daemon.output)")
+            #expect(try await daemon.ctl("play", "7").status == 0)
+            #expect(await eventually(10) { (try? await daemon.ctl("status").output.contains("state: stop")) == true })
+            await daemon.terminate()
             peaks.append(try CaptureDevice.samples(wav).map { Int(abs(Int32($0))) }.max() ?? 0)
         }
         #expect(peaks[0] > 3000)
@@ -78,15 +78,15 @@ import Testing
 /// faded rather than clicked. The `file` plugin takes samples as fast as the engine makes them, so the
 /// long clip is ten minutes: the press arrives long before the engine could have written all of it
 /// (a debug build writes it at about 90 times real time: seconds, not milliseconds).
-@Suite(.serialized) struct DaemonCutTests {
-    static func makeTour(in folder: URL) throws {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct DaemonCutTests {
+    static func makeTour(in folder: URL) async throws {
         let tour = folder.appendingPathComponent("tours/cut"), audio = folder.appendingPathComponent("audio/cut")
         try FileManager.default.createDirectory(at: tour, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: audio, withIntermediateDirectories: true)
         for (name, seconds, hz) in [("long", 600, 440), ("short", 1, 880)] {
             // 8 kHz mono WAV: cheap to make (no encoder run) and small (9.6 MB for ten minutes); the engine resamples it.
             let wav = audio.appendingPathComponent("\(name).wav").path
-            #expect(try run("/usr/bin/sox", ["-n", "-r", "8000", "-c", "1", "-b", "16", wav, "synth", "\(seconds)", "sine", "\(hz)", "vol", "0.5"]).status == 0)
+            #expect(try await runToEnd("/usr/bin/sox", ["-n", "-r", "8000", "-c", "1", "-b", "16", wav, "synth", "\(seconds)", "sine", "\(hz)", "vol", "0.5"]).status == 0)
         }
         // Index the clips as a previous start would have, so the daemon does not spend seconds of CPU measuring
         // ten minutes of sine (which starves the other suites running in parallel).
@@ -112,17 +112,17 @@ import Testing
     }
 
     /// Runs the daemon on the `cut` tour, sends `words` one after the other, waits for silence, returns the left channel.
-    static func record(_ commands: [[String]], in folder: URL) throws -> (left: [Int16], daemon: DaemonProcess) {
+    static func record(_ commands: [[String]], in folder: URL) async throws -> (left: [Int16], daemon: DaemonProcess) {
         let wav = folder.appendingPathComponent("out.wav")
         let alsa = try CaptureDevice.writeALSAConfig(in: folder)
         let config = folder.appendingPathComponent("kiosk.yaml")
         try "tour: cut\naudio: {paced: false}\n".write(to: config, atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path, "--device", "capture:FILE=\"\(wav.path)\""],
                                        environment: ["ALSA_CONFIG_PATH": alsa])
-        #expect(daemon.ready(within: 20), "\(daemon.output)")
-        for words in commands { #expect(try run(executable, ["ctl", "--socket", daemon.socket] + words).status == 0) }
-        #expect(eventuallyBlocking(60) { (try? daemon.ctl("status").output.contains("state: stop")) == true })
-        daemon.terminate()
+        #expect(await daemon.ready(within: 20), "\(daemon.output)")
+        for words in commands { #expect(try await runToEnd(executable, ["ctl", "--socket", daemon.socket] + words).status == 0) }
+        #expect(await eventually(60) { (try? await daemon.ctl("status").output.contains("state: stop")) == true })
+        await daemon.terminate()
         let samples = try CaptureDevice.samples(wav)
         return (stride(from: 0, to: samples.count - 1, by: 2).map { samples[$0] }, daemon)
     }
@@ -147,11 +147,11 @@ import Testing
         return Double(step) / peak
     }
 
-    @Test func aPressPreemptsTheLongClipWithAFadeAndTheNewStopPlaysWhole() throws {
+    @Test func aPressPreemptsTheLongClipWithAFadeAndTheNewStopPlaysWhole() async throws {
         let folder = try makeDataFolder(tours: [])
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.makeTour(in: folder)
-        let (left, daemon) = try Self.record([["play", "1"], ["play", "2"]], in: folder)
+        try await Self.makeTour(in: folder)
+        let (left, daemon) = try await Self.record([["play", "1"], ["play", "2"]], in: folder)
         let seconds = Double(left.count) / 48000
         #expect(seconds > 1 && seconds < 300, "\(seconds) s written: the long clip was not cut")
         #expect(abs(Self.crossingsPerSecond(left.suffix(24000)) - 1760) < 60)    // the end is the 880 Hz stop
@@ -163,11 +163,11 @@ import Testing
         _ = daemon
     }
 
-    @Test func stopFadesOutPartWay() throws {
+    @Test func stopFadesOutPartWay() async throws {
         let folder = try makeDataFolder(tours: [])
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Self.makeTour(in: folder)
-        let (left, _) = try Self.record([["play", "1"], ["stop"]], in: folder)
+        try await Self.makeTour(in: folder)
+        let (left, _) = try await Self.record([["play", "1"], ["stop"]], in: folder)
         let seconds = Double(left.count) / 48000
         #expect(seconds > 0.5 && seconds < 300, "\(seconds) s written")
         #expect(Self.largestStep(left) < 0.3)

@@ -1,7 +1,9 @@
 import AudiogidCore
 import AudiogidStore
+import AudiogidTestSupport
 import Foundation
 import Logging
+import Synchronization
 import Testing
 @testable import AudiogidKiosk
 
@@ -21,7 +23,9 @@ func makeDataFolder(tours: [String] = ["moyo-selo", "teplokhodik"]) throws -> UR
     return folder
 }
 
-/// A kiosk in this process, silent, with its real control socket and store in a temp folder.
+/// A kiosk in this process, silent, with its real control socket and store in a temp folder. Its speaker never
+/// ends a clip by itself (a test that wants the end says so): a clip timed in real time would end early for a
+/// test starved of CPU on a loaded machine, and "still playing" checks would fail at random.
 final class KioskRig: @unchecked Sendable {
     let folder: URL
     let kiosk: Kiosk
@@ -33,7 +37,7 @@ final class KioskRig: @unchecked Sendable {
 
     init(player: PlayerSettings = PlayerSettings(), control: ControlSettings? = nil, store useStore: Bool = true,
          readOnlyStore: Bool = false, reload: Kiosk.Reloading? = nil,
-         clock: (@Sendable () -> Moment)? = nil, speaker: Speaker = SilentSpeaker()) throws {
+         clock: (@Sendable () -> Moment)? = nil, speaker: Speaker = SpeakerEndingOnCommand()) throws {
         folder = try makeDataFolder()
         var configuration = KioskConfiguration(dataDirectory: folder.path, tour: "moyo-selo",
                                                audio: AudioSettings(device: "none"), volume: 70, player: player)
@@ -67,7 +71,10 @@ final class KioskRig: @unchecked Sendable {
     }
 
     /// Waits until every row queued so far is in the database file.
-    func logWritten() -> Bool { writer.map { $0.waitWritten($0.newest, timeout: 20) } ?? true }
+    func logWritten() async -> Bool {
+        guard let writer else { return true }
+        return await written(writer, writer.newest)
+    }
 
     func client() throws -> ControlClient { try ControlClient(address: socket) }
 
@@ -78,47 +85,58 @@ final class KioskRig: @unchecked Sendable {
     }
 }
 
+/// A speaker whose clip ends when the test says, reported as heard to its end (the clip's own duration).
+final class SpeakerEndingOnCommand: Speaker, Sendable {
+    private struct State {
+        var handler: (@Sendable (SpeakerEvent) -> Void)?
+        var playing: (token: UInt64, seconds: Double?)?
+    }
+    private let state = Mutex(State())
+    func play(_ clip: SpeakerClip, token: UInt64) { state.withLock { $0.playing = (token, clip.durationSeconds) } }
+    func stop() { state.withLock { $0.playing = nil } }
+    func pause() {}
+    func resume() {}
+    func setVolume(_ level: Int) {}
+    /// "none", as the silent speaker it stands for.
+    var status: SpeakerStatus { SpeakerStatus(device: "none", deviceOpen: true, underruns: 0) }
+    func setEventHandler(_ handler: @escaping @Sendable (SpeakerEvent) -> Void) { state.withLock { $0.handler = handler } }
+    func prepare(_ clips: [URL]) {}
+    func shutdown() async {}
+
+    /// Ends the playing clip; false when nothing was playing.
+    func endClip() -> Bool {
+        let (handler, playing) = state.withLock { state in
+            defer { state.playing = nil }
+            return (state.handler, state.playing)
+        }
+        guard let handler, let playing else { return false }
+        handler(.finished(token: playing.token, secondsHeard: playing.seconds))
+        return true
+    }
+}
+
 struct ProcessResult {
     var status: Int32
     var output: String
     var error: String
 }
 
-/// Runs a program to completion, with a time limit so a hung client fails the test instead of hanging it.
+/// Runs a program to completion, with a time limit so a hung client fails the test instead of hanging it
+/// (SIGTERM at the deadline). Suspends while it waits: no pool thread is held.
 @discardableResult
-func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double = 20) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    let outData = ReadAll(out.fileHandleForReading), errData = ReadAll(err.fileHandleForReading)
-    while process.isRunning && Date() < deadline { usleep(5_000) }
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, output: outData.wait(), error: errData.wait())
+func runToEnd(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+              timeout: Double = 20) async throws -> ProcessResult {
+    let program = try RunningProgram(URL(fileURLWithPath: executable), arguments, environment: environment)
+    let status = await program.finish(within: timeout)
+    return ProcessResult(status: status, output: program.stdout, error: program.stderr)
 }
 
-/// Drains a pipe on its own thread, so a chatty child cannot block on a full pipe.
-final class ReadAll: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-    init(_ handle: FileHandle) {
-        Thread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }.start()
-    }
-    func wait() -> String {
-        done.wait()
-        return String(decoding: data, as: UTF8.self)
-    }
+/// `runToEnd` for synchronous callers: blocks this thread on the program's exit (an event, with a deadline).
+@discardableResult
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double = 20) throws -> ProcessResult {
+    let program = try RunningProgram(URL(fileURLWithPath: executable), arguments, environment: environment)
+    let status = program.exitedBlocking(within: timeout) ?? program.stopBlocking()
+    return ProcessResult(status: status, output: program.stdout, error: program.stderr)
 }
 
 func mpc(_ socket: String, _ arguments: String...) throws -> ProcessResult {
@@ -127,23 +145,18 @@ func mpc(_ socket: String, _ arguments: String...) throws -> ProcessResult {
 
 /// Checks `condition` every 10 ms until it holds or `seconds` pass. Suspends between checks rather than
 /// blocking, so the kiosk's own tasks (which share the test's thread pool) keep running meanwhile.
-func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) async rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return try condition()
+func eventually(_ seconds: Double = 5, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    try await Wait.until(seconds, every: .milliseconds(10), condition)
 }
 
-/// `eventually` for a plain (non-async) caller.
-func eventuallyBlocking(_ seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try condition() { return true }
-        usleep(10_000)
+/// Waits (suspended) until every row up to `ticket` is in the database file; false after `seconds`.
+func written(_ writer: StoreWriter, _ ticket: StoreWriter.Ticket, within seconds: Double = 20) async -> Bool {
+    let done = OneTimeEvent()
+    Task {
+        await writer.written(ticket)
+        done.fire()
     }
-    return try condition()
+    return await done.wait(seconds: seconds)
 }
 
 extension Result where Success == Void {

@@ -1,12 +1,13 @@
 import AudiogidCore
 import AudiogidStore
+import AudiogidTestSupport
 import Foundation
 import Synchronization
 import Testing
 @testable import AudiogidKiosk
 
 /// The kiosk's dispatcher: the trigger entry point, LED observers, the play log and its failure modes.
-@Suite(.serialized) struct KioskTests {
+@Suite(.timeLimit(.minutes(1))) struct KioskTests {
     @Test func triggerLinesRunThroughTheSameDispatcherAndAreAttributed() async throws {
         // A speaker that never ends a clip by itself: the first play must end because the GPS fix preempted it,
         // however slowly a loaded machine runs the test.
@@ -42,16 +43,19 @@ import Testing
     }
 
     @Test func aClipPlaysToItsEndAndIsLoggedFinished() async throws {
-        // Auto-advance on: the silent speaker keeps each clip's real duration (stop 7, the pond, is short).
-        let rig = try KioskRig(player: PlayerSettings(autoAdvance: true))
+        // Auto-advance on, and stop 7 is the last: when its clip ends there is nothing to advance to. The speaker
+        // ends the clip when the test says, as heard to its end, instead of the test waiting out its 9 s.
+        let speaker = SpeakerEndingOnCommand()
+        let rig = try KioskRig(player: PlayerSettings(autoAdvance: true), speaker: speaker)
         #expect(await rig.kiosk.execute(commandLine: "play 7", source: .gpio) == .done)
         let duration = try #require(rig.kiosk.status.duration)
-        #expect(await eventually(duration + 3) { rig.kiosk.status.state == .idle })
-        #expect(rig.logWritten())
+        #expect(speaker.endClip())
+        #expect(await eventually { rig.kiosk.status.state == .idle })
+        #expect(await rig.logWritten())
         let plays = try rig.store!.plays()
         #expect(plays.count == 1)  // the last stop: nothing to advance to
         #expect(plays[0].outcome == "finished")
-        #expect(abs((plays[0].secondsHeard ?? 0) - duration) < 0.5)
+        #expect(abs((plays[0].secondsHeard ?? 0) - duration) < 0.01)
     }
 
     @Test func anUnwritableDatabaseNeverStopsPlayback() async throws {
@@ -118,7 +122,7 @@ final class SeenStates: @unchecked Sendable {
     var all: [PlayerState] { lock.withLock { states } }
 }
 
-@Suite struct TourShelfTests {
+@Suite(.timeLimit(.minutes(1))) struct TourShelfTests {
     @Test func anOptimisedTourIsQueuedInRouteOrder() throws {
         let folder = try makeDataFolder(tours: ["koltso-vremeni"])
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -154,7 +158,7 @@ final class HandClock: @unchecked Sendable {
     }
 }
 
-@Suite(.serialized) struct KioskClockTests {
+@Suite(.timeLimit(.minutes(1))) struct KioskClockTests {
     @Test func theIdlePromptPlaysThroughTheSpeakerAndIsNotLoggedAsAStop() async throws {
         let clock = HandClock()
         let prompt = IdlePrompt(clips: ["ru": "moyo-selo/00-intro.ru.ogg"], afterSeconds: 300)
@@ -180,7 +184,7 @@ final class HandClock: @unchecked Sendable {
         rig.kiosk.tick()
         #expect(rig.kiosk.status.state == .idle)
         #expect(await rig.kiosk.execute(commandLine: "play 2", source: .gpio) == .refused("quiet hours: the kiosk is closed"))
-        #expect(rig.logWritten())
+        #expect(await rig.logWritten())
         let plays = try rig.store!.plays()
         #expect(plays.map(\.outcome) == ["interrupted"])
         #expect(plays[0].secondsHeard == 60)
@@ -191,19 +195,19 @@ final class HandClock: @unchecked Sendable {
 
 @Suite(.timeLimit(.minutes(1))) struct KioskReloadTests {
     /// Runs `reload` on a plain thread (as a socket client's would), so the test never blocks the
-    /// cooperative pool the kiosk's own tasks need.
+    /// cooperative pool the kiosk's own tasks need; the test awaits its end.
     final class ReloadInBackground: Sendable {
         private let result = Mutex<Result<Void, KioskRefusal>?>(nil)
-        private let done = DispatchSemaphore(value: 0)
+        private let done = OneTimeEvent()
         init(_ kiosk: Kiosk) {
             Thread { [self] in
                 let outcome = kiosk.submit(.reload, source: .socket).0
                 result.withLock { $0 = outcome }
-                done.signal()
+                done.fire()
             }.start()
         }
-        func wait() -> Result<Void, KioskRefusal>? {
-            guard done.wait(timeout: .now() + 20) == .success else { return nil }
+        func finished() async -> Result<Void, KioskRefusal>? {
+            guard await done.wait(seconds: 20) else { return nil }
             return result.withLock { $0 }
         }
     }
@@ -211,44 +215,44 @@ final class HandClock: @unchecked Sendable {
     /// A reload that takes long (indexing a big tour on a Pi) does not hold up presses or status.
     @Test func aSlowReloadDoesNotBlockOtherCommands() async throws {
         let gate = DispatchSemaphore(value: 0)
-        let entered = DispatchSemaphore(value: 0)
+        let entered = OneTimeEvent()
         let box = RigBox()
         let rig = try KioskRig(reload: { id in
-            entered.signal()
+            entered.fire()
             _ = gate.wait(timeout: .now() + 20)  // held until the test has been answered meanwhile
             return try box.reload(id)
         })
         box.rig = rig
         let reloading = ReloadInBackground(rig.kiosk)
-        #expect(entered.wait(timeout: .now() + 20) == .success)
+        #expect(await entered.wait(seconds: 20))
         let client = try ControlClient(address: rig.socket, timeout: 3)  // a blocked kiosk would time out here
         #expect(try client.send("playstop 2").ok)
         #expect(try client.send("status").value("stop") == "2")
         gate.signal()
-        #expect(reloading.wait()?.succeeded == true)
+        #expect(await reloading.finished()?.succeeded == true)
         #expect(rig.kiosk.status.state.play?.stopNumber == 2)  // the reload kept the clip
     }
 
     /// `tour B` lands while a reload is reading the old tour: the reload must not put the old tour back.
     @Test func aTourSwitchDuringAReloadIsNotUndone() async throws {
         let gate = DispatchSemaphore(value: 0)
-        let entered = DispatchSemaphore(value: 0)
+        let entered = OneTimeEvent()
         let reads = Mutex<[String]>([])
         let box = RigBox()
         let rig = try KioskRig(reload: { id in
             let first = reads.withLock { $0.append(id); return $0.count == 1 }
             if first {
-                entered.signal()
+                entered.fire()
                 _ = gate.wait(timeout: .now() + 20)
             }
             return try box.reload(id)
         })
         box.rig = rig
         let reloading = ReloadInBackground(rig.kiosk)
-        #expect(entered.wait(timeout: .now() + 20) == .success)
+        #expect(await entered.wait(seconds: 20))
         #expect(rig.kiosk.submit(.tour("teplokhodik"), source: .socket).0.succeeded)
         gate.signal()
-        #expect(reloading.wait()?.succeeded == true)
+        #expect(await reloading.finished()?.succeeded == true)
         #expect(rig.kiosk.status.tourID == "teplokhodik")
         #expect(reads.withLock { $0 } == ["moyo-selo", "teplokhodik"])  // read again for the tour that won
     }

@@ -1,5 +1,6 @@
 import AudiogidCore
 import AudiogidStore
+import AudiogidTestSupport
 import Foundation
 import GRDB
 import Logging
@@ -45,16 +46,16 @@ final class HandedClips: Speaker, Sendable {
         blockerConfiguration.busyMode = .timeout(5)
         let blocker = try DatabaseQueue(path: configuration.databasePath, configuration: blockerConfiguration)
         let release = DispatchSemaphore(value: 0)
-        let holding = DispatchSemaphore(value: 0)
+        let holding = OneTimeEvent()
         let held = Thread {
             try? blocker.inTransaction(.immediate) { _ in
-                holding.signal()
-                release.wait()
+                holding.fire()
+                _ = release.wait(timeout: .now() + 30)  // on its own thread, until the test lets go
                 return .commit
             }
         }
         held.start()
-        holding.wait()
+        #expect(await holding.wait(seconds: 20))
 
         let (first, _) = kiosk.submit(.play(.number(2)), source: .gpio)
         let (second, ticket) = kiosk.submit(.play(.number(3)), source: .gpio)  // preempts stop 2
@@ -66,11 +67,11 @@ final class HandedClips: Speaker, Sendable {
         #expect(try reader.plays().isEmpty)  // nothing could be written yet: the presses did not wait for it
 
         release.signal()
-        #expect(writer.waitWritten(ticket, timeout: 20))
+        #expect(await written(writer, ticket))
         // Had the first attempt timed out on the lock (a very loaded machine), the rows are kept and written
         // again: a marker row queued behind them is written in the same retry.
         for _ in 0..<5 where !writer.health.writable {
-            _ = writer.waitWritten(writer.enqueue(.state(SavedState(volume: 70))), timeout: 20)
+            _ = await written(writer, writer.enqueue(.state(SavedState(volume: 70))))
         }
         let plays = try reader.plays()
         #expect(plays.map(\.stopNumber) == [2, 3])

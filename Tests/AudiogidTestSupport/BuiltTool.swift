@@ -33,28 +33,12 @@ public enum BuiltTool {
     }
 
     /// Runs any program to completion. Output goes to files rather than pipes, so a large output can never
-    /// fill a pipe and block the program while the test waits for it.
+    /// fill a pipe and block the program while the test waits for it. A program still running after
+    /// `seconds` is stopped (SIGTERM, then SIGKILL) and its status returned, so it cannot hang the test.
     public static func runProgram(_ program: URL, _ arguments: [String], environment: [String: String] = [:],
-                                  in directory: URL = packageRoot) throws -> Result {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("audiogid-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-
-        let process = Process()
-        process.executableURL = program
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+                                  in directory: URL = packageRoot, within seconds: Double = 50) throws -> Result {
+        let running = try RunningProgram(program, arguments, environment: environment, in: directory)
+        let status = running.exitedBlocking(within: seconds) ?? running.stopBlocking()
+        return Result(status: status, stdout: running.stdout, stderr: running.stderr)
     }
 }

@@ -8,13 +8,13 @@ import Testing
 
 /// The built `audiogid daemon` with kiosk.yaml's triggers: a token on a pseudo-terminal, keys in an evdev-format
 /// FIFO and NMEA from `audiogid gps simulate` each make the daemon play the stop.
-@Suite(.serialized) struct DaemonEndToEndTests {
+@Suite(.timeLimit(.minutes(1))) struct DaemonEndToEndTests {
     let dir = temporaryDirectory()
 
     func kiosk(tour: String, triggers: String, audio: String = "{device: none}") throws -> String {
         let file = dir + "/kiosk.yaml"
         try """
-            data: \(CommandTests.packageRoot.path)
+            data: \(BuiltTool.packageRoot.path)
             database: \(dir)/kiosk.sqlite
             tour: \(tour)
             audio: \(audio)
@@ -40,9 +40,9 @@ import Testing
     }
 
     /// `audiogid ctl status` as key → value.
-    func status() throws -> [String: String] {
-        let run = try CommandTests.Run(["ctl", "--socket", dir + "/control.sock", "status"])
-        _ = run.finish(seconds: 10)
+    func status() async throws -> [String: String] {
+        let run = try RunningProgram(audiogid: ["ctl", "--socket", dir + "/control.sock", "status"])
+        await run.finish(within: 10)
         var fields: [String: String] = [:]
         for line in run.stdout.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -51,30 +51,31 @@ import Testing
         return fields
     }
 
-    func waitFor(seconds: Double = 10, _ condition: ([String: String]) -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if FileManager.default.fileExists(atPath: dir + "/control.sock"), condition(try status()) { return true }
-            usleep(50_000)
+    /// Waits until the daemon's status satisfies `condition`, asking every 50 ms for at most `seconds`.
+    func waitFor(seconds: Double = 10, _ condition: ([String: String]) -> Bool) async throws -> Bool {
+        try await Wait.until(seconds, every: .milliseconds(50)) {
+            guard FileManager.default.fileExists(atPath: dir + "/control.sock") else { return false }
+            return condition(try await status())
         }
-        return false
     }
 
-    /// Sends `token` on `port` every half second until `heard` says the daemon acted on it (10 s at most).
-    func send(_ token: String, to port: FakeSerialPort, until heard: () throws -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
+    /// Sends `token` on `port`, again every half second, until `heard` says the daemon acted on it (10 s at most):
+    /// the serial source drops what came before it opened the port, which a loaded machine may make late.
+    func send(_ token: String, to port: FakeSerialPort, until heard: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
             port.send(token)
-            let resend = Date().addingTimeInterval(0.5)
-            repeat {
-                if try heard() { return true }
-                usleep(50_000)
-            } while Date() < resend
+            if try await Wait.until(0.5, every: .milliseconds(50), heard) { return true }
         }
         return false
     }
 
-    @Test func serialTokenAndKeypadEntryPlayTheStop() throws {
+    /// Starts `audiogid daemon ARGUMENTS`; the tests stop it with SIGINT, as Ctrl-C would.
+    func startDaemon(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningProgram {
+        try RunningProgram(audiogid: ["daemon"] + arguments, environment: environment)
+    }
+
+    @Test func serialTokenAndKeypadEntryPlayTheStop() async throws {
         let port = FakeSerialPort(link: dir + "/ttyUSB0")
         let keypad = dir + "/keypad"
         #expect(mkfifo(keypad, 0o600) == 0)
@@ -88,25 +89,24 @@ import Testing
                   match: {"^BTN(\\\\d+)$": "play \\\\1"}
               keypad: {device: \(keypad), grab: false}
             """)
-        let daemon = try CommandTests.Run(["daemon", "--config", config, "--verbose"])
-        defer { daemon.process.interrupt(); _ = daemon.finish() }
-        #expect(try waitFor { $0["state"] != nil })
+        let daemon = try startDaemon(["--config", config, "--verbose"])
+        defer { daemon.stopBlocking(SIGINT) }
+        #expect(try await waitFor { $0["state"] != nil })
 
-        #expect(try send("BTN3\r\n", to: port) { let status = try status(); return status["stop"] == "3" && status["state"] == "play" })
+        #expect(try await send("BTN3\r\n", to: port) { let status = try await status(); return status["stop"] == "3" && status["state"] == "play" })
 
         var bytes: [UInt8] = []
         for name in ["KP5", "KPENTER"] {
             bytes += InputEvent.key(KeyCode.code(name)!).bytes + InputEvent.sync.bytes + InputEvent.key(KeyCode.code(name)!, pressed: false).bytes
         }
         #expect(write(keys, bytes, bytes.count) == bytes.count)
-        #expect(try waitFor { $0["stop"] == "5" && $0["state"] == "play" })
-        daemon.process.interrupt()
-        #expect(daemon.finish() == 0)
+        #expect(try await waitFor { $0["stop"] == "5" && $0["state"] == "play" })
+        #expect(await daemon.stop(SIGINT) == 0)
         #expect(daemon.stderr.contains("token BTN3 → play 3"))
         #expect(daemon.stderr.contains("trigger: keypad \(keypad)"))
     }
 
-    @Test func aTokenOnAPseudoTerminalPlaysTheStopIntoALSAsFilePlugin() throws {
+    @Test func aTokenOnAPseudoTerminalPlaysTheStopIntoALSAsFilePlugin() async throws {
         let port = FakeSerialPort(link: dir + "/ttyUSB0")
         let file = try kiosk(tour: "moyo-selo", triggers: """
             triggers:
@@ -114,19 +114,18 @@ import Testing
                 - port: \(port.link)
                   match: {"^BTN(\\\\d+)$": "play \\\\1"}
             """, audio: try captureAudio())
-        let daemon = try CommandTests.Run(["daemon", "--config", file], environment: captureEnvironment)
-        defer { daemon.process.interrupt(); _ = daemon.finish() }
-        #expect(try waitFor { $0["state"] == "stop" })
+        let daemon = try startDaemon(["--config", file], environment: captureEnvironment)
+        defer { daemon.stopBlocking(SIGINT) }
+        #expect(try await waitFor { $0["state"] == "stop" })
 
         // The source opens the port in the background and drops what came before, so on a loaded machine one
         // token sent right after start-up may be lost: send it until it is heard (a repeat within 1 s is ignored).
         // Heard means logged: the file plugin is not paced, so `stop: 3` shows in the status only while the clip
         // is being written out, a window a status poll on a loaded machine can miss.
-        #expect(try send("BTN3\r\n", to: port) { logsPlay(daemon.stderr, stop: "3", source: "serial") })
+        #expect(try await send("BTN3\r\n", to: port) { logsPlay(daemon.stderr, stop: "3", source: "serial") })
         // The file plugin is not paced: the clip is written out at once and the player falls back to stop.
-        #expect(try waitFor { $0["state"] == "stop" })
-        daemon.process.interrupt()
-        #expect(daemon.finish() == 0)
+        #expect(try await waitFor { $0["state"] == "stop" })
+        #expect(await daemon.stop(SIGINT) == 0)
         #expect(logsPlay(daemon.stderr, stop: "3", clip: "moyo-selo/03-memorial.ru.ogg", source: "serial"))
 
         let (seconds, peak) = try recorded()
@@ -135,7 +134,7 @@ import Testing
         #expect(peak > 3000)
     }
 
-    @Test func aKeypadNumberWithNoStopIsAnsweredFromAudioSystem() throws {
+    @Test func aKeypadNumberWithNoStopIsAnsweredFromAudioSystem() async throws {
         let keypad = dir + "/keypad"
         #expect(mkfifo(keypad, 0o600) == 0)
         let keys = open(keypad, O_RDWR)
@@ -144,18 +143,15 @@ import Testing
             triggers:
               keypad: {device: \(keypad), grab: false}
             """, audio: try captureAudio())
-        let daemon = try CommandTests.Run(["daemon", "--config", file], environment: captureEnvironment)
-        defer { daemon.process.interrupt(); _ = daemon.finish() }
-        #expect(try waitFor { $0["state"] == "stop" })
-        usleep(300_000)
+        let daemon = try startDaemon(["--config", file], environment: captureEnvironment)
+        defer { daemon.stopBlocking(SIGINT) }
+        #expect(try await waitFor { $0["state"] == "stop" })
         var bytes: [UInt8] = []
         for name in ["KP4", "KP2", "KPENTER"] { bytes += InputEvent.key(KeyCode.code(name)!).bytes + InputEvent.key(KeyCode.code(name)!, pressed: false).bytes }
         #expect(write(keys, bytes, bytes.count) == bytes.count)
-        let deadline = Date().addingTimeInterval(10)
-        while !daemon.stderr.contains("system/no-such-stop") && Date() < deadline { usleep(50_000) }
-        #expect(try waitFor { $0["state"] == "stop" })
-        daemon.process.interrupt()
-        #expect(daemon.finish() == 0)
+        #expect(await daemon.stderr(contains: "system/no-such-stop"))
+        #expect(try await waitFor { $0["state"] == "stop" })
+        #expect(await daemon.stop(SIGINT) == 0)
         // Stop 42 does not exist: the tour's default language (ru) says so.
         #expect(logsPlay(daemon.stderr, stop: "prompt", clip: "system/no-such-stop.ru.ogg", source: "keypad"))
         let (seconds, peak) = try recorded()
@@ -163,45 +159,43 @@ import Testing
         #expect(peak > 3000)
     }
 
-    @Test func gpsTrackPlaysTheBoatsStopsInOrder() throws {
+    @Test func gpsTrackPlaysTheBoatsStopsInOrder() async throws {
         let gps = dir + "/gps"
         let config = try kiosk(tour: "teplokhodik", triggers: "triggers:\n  gps: {port: \(gps)}\n")
-        let daemon = try CommandTests.Run(["daemon", "--config", config, "--verbose"])
-        defer { daemon.process.interrupt(); _ = daemon.finish() }
-        #expect(try waitFor { $0["state"] != nil })
-        let simulator = try CommandTests.Run(["gps", "simulate", "teplokhodik", "--pty", gps, "--pace", "200", "--jitter-m", "8"])
-        #expect(simulator.finish(seconds: 60) == 0)
-        daemon.process.interrupt()
-        #expect(daemon.finish() == 0)
+        let daemon = try startDaemon(["--config", config, "--verbose"])
+        defer { daemon.stopBlocking(SIGINT) }
+        #expect(try await waitFor { $0["state"] != nil })
+        let simulator = try RunningProgram(audiogid: ["gps", "simulate", "teplokhodik", "--pty", gps, "--pace", "200", "--jitter-m", "8"])
+        #expect(await simulator.finish(within: 40) == 0)
+        #expect(await daemon.stop(SIGINT) == 0)
         let plays = daemon.stderr.split(separator: "\n").filter { $0.contains("→ play ") && $0.contains("[AudiogidDaemon]") }
         #expect(plays.count == 6)
         for (index, line) in plays.enumerated() { #expect(line.hasSuffix("→ play \(index + 1)")) }
     }
 
-    @Test func gpsZonesFollowATourSwitch() throws {
+    @Test func gpsZonesFollowATourSwitch() async throws {
         let gps = dir + "/gps"
         let config = try kiosk(tour: "moyo-selo", triggers: "triggers:\n  gps: {port: \(gps)}\n")
-        let daemon = try CommandTests.Run(["daemon", "--config", config, "--verbose"])
-        defer { daemon.process.interrupt(); _ = daemon.finish() }
-        #expect(try waitFor { $0["tour"] == "moyo-selo" })
-        let switched = try CommandTests.Run(["ctl", "--socket", dir + "/control.sock", "tour", "teplokhodik"])
-        #expect(switched.finish() == 0)
-        let deadline = Date().addingTimeInterval(10)
-        while !daemon.stderr.contains("GPS zones now from tour teplokhodik: 6 zones") && Date() < deadline { usleep(50_000) }
-        #expect(daemon.stderr.contains("GPS zones now from tour teplokhodik: 6 zones"))
-        let simulator = try CommandTests.Run(["gps", "simulate", "teplokhodik", "--pty", gps, "--pace", "200"])
-        #expect(simulator.finish(seconds: 60) == 0)
-        #expect(try waitFor { $0["tour"] == "teplokhodik" && $0["stop"] == "6" })
+        let daemon = try startDaemon(["--config", config, "--verbose"])
+        defer { daemon.stopBlocking(SIGINT) }
+        #expect(try await waitFor { $0["tour"] == "moyo-selo" })
+        let switched = try RunningProgram(audiogid: ["ctl", "--socket", dir + "/control.sock", "tour", "teplokhodik"])
+        #expect(await switched.finish(within: 10) == 0)
+        #expect(await daemon.stderr(contains: "GPS zones now from tour teplokhodik: 6 zones"))
+        let simulator = try RunningProgram(audiogid: ["gps", "simulate", "teplokhodik", "--pty", gps, "--pace", "200"])
+        #expect(await simulator.finish(within: 40) == 0)
+        #expect(try await waitFor { $0["tour"] == "teplokhodik" && $0["stop"] == "6" })
+        #expect(await daemon.stop(SIGINT) == 0)
     }
 
-    @Test func aMisspeltCommandStopsTheDaemonFromStarting() throws {
+    @Test func aMisspeltCommandStopsTheDaemonFromStarting() async throws {
         let config = try kiosk(tour: "moyo-selo", triggers: """
             triggers:
               gpio:
                 buttons: [{line: 17, press: "volum +10"}]
             """)
-        let daemon = try CommandTests.Run(["daemon", "--config", config])
-        #expect(daemon.finish() == 2)
+        let daemon = try startDaemon(["--config", config])
+        #expect(await daemon.finish(within: 20) == 2)
         #expect(daemon.stderr.contains("triggers.gpio.buttons[0].press: 'volum +10' is not a command"))
     }
 }
