@@ -120,7 +120,10 @@ import Testing
         let daemon = try DaemonProcess(folder: folder, arguments: ["--config", config.path, "--device", "capture:FILE=\"\(wav.path)\""],
                                        environment: ["ALSA_CONFIG_PATH": alsa])
         #expect(await daemon.ready(within: 20), "\(daemon.output)")
-        for words in commands { #expect(try await runToEnd(executable, ["ctl", "--socket", daemon.socket] + words).status == 0) }
+        // One connection for every command: the unpaced sink writes the long clip out in a second or two, and the
+        // second command must arrive before that however slowly the machine starts processes.
+        let client = try ControlClient(address: daemon.socket, timeout: 10)
+        for words in commands { #expect(try client.send(ControlClient.protocolLine(forCtl: words)).ok) }
         #expect(await eventually(60) { (try? await daemon.ctl("status").output.contains("state: stop")) == true })
         await daemon.terminate()
         let samples = try CaptureDevice.samples(wav)
@@ -169,7 +172,9 @@ import Testing
         try await Self.makeTour(in: folder)
         let (left, _) = try await Self.record([["play", "1"], ["stop"]], in: folder)
         let seconds = Double(left.count) / 48000
-        #expect(seconds > 0.5 && seconds < 300, "\(seconds) s written")
+        // How much is written before the stop depends on how fast the unpaced sink takes samples; what matters
+        // is that the clip started, was cut long before its end, and faded rather than clicked.
+        #expect(seconds > 0.006 && seconds < 300, "\(seconds) s written")
         #expect(Self.largestStep(left) < 0.3)
         #expect(abs(Int32(left.last ?? 0)) < 500)  // faded to (near) silence, not cut mid-wave
     }

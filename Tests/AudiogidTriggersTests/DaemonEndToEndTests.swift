@@ -59,17 +59,6 @@ import Testing
         }
     }
 
-    /// Sends `token` on `port`, again every half second, until `heard` says the daemon acted on it (10 s at most):
-    /// the serial source drops what came before it opened the port, which a loaded machine may make late.
-    func send(_ token: String, to port: FakeSerialPort, until heard: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            port.send(token)
-            if try await Wait.until(0.5, every: .milliseconds(50), heard) { return true }
-        }
-        return false
-    }
-
     /// Starts `audiogid daemon ARGUMENTS`; the tests stop it with SIGINT, as Ctrl-C would.
     func startDaemon(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningProgram {
         try RunningProgram(audiogid: ["daemon"] + arguments, environment: environment)
@@ -91,9 +80,10 @@ import Testing
             """)
         let daemon = try startDaemon(["--config", config, "--verbose"])
         defer { daemon.stopBlocking(SIGINT) }
-        #expect(try await waitFor { $0["state"] != nil })
+        #expect(await daemon.stderr(within: 20, contains: "ready in"))  // every device is open by then
 
-        #expect(try await send("BTN3\r\n", to: port) { let status = try await status(); return status["stop"] == "3" && status["state"] == "play" })
+        port.send("BTN3\r\n")
+        #expect(try await waitFor { $0["stop"] == "3" && $0["state"] == "play" })
 
         var bytes: [UInt8] = []
         for name in ["KP5", "KPENTER"] {
@@ -116,13 +106,12 @@ import Testing
             """, audio: try captureAudio())
         let daemon = try startDaemon(["--config", file], environment: captureEnvironment)
         defer { daemon.stopBlocking(SIGINT) }
-        #expect(try await waitFor { $0["state"] == "stop" })
-
-        // The source opens the port in the background and drops what came before, so on a loaded machine one
-        // token sent right after start-up may be lost: send it until it is heard (a repeat within 1 s is ignored).
+        // The daemon says it is ready only once the port is open: one token sent then is heard, none is dropped.
+        #expect(await daemon.stderr(within: 20, contains: "ready in"))
+        port.send("BTN3\r\n")
         // Heard means logged: the file plugin is not paced, so `stop: 3` shows in the status only while the clip
         // is being written out, a window a status poll on a loaded machine can miss.
-        #expect(try await send("BTN3\r\n", to: port) { logsPlay(daemon.stderr, stop: "3", source: "serial") })
+        #expect(await daemon.stderr(within: 10) { logsPlay($0, stop: "3", source: "serial") })
         // The file plugin is not paced: the clip is written out at once and the player falls back to stop.
         #expect(try await waitFor { $0["state"] == "stop" })
         #expect(await daemon.stop(SIGINT) == 0)
