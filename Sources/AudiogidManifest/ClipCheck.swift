@@ -1,5 +1,6 @@
 import AudiogidCore
 import Foundation
+import Synchronization
 
 /// Checks every clip a tour names: inside `audio/`, present, readable by libsndfile, not empty.
 struct ClipCheck {
@@ -76,21 +77,14 @@ struct ClipCheck {
 }
 
 /// Collects results written from several threads, each to its own slot.
-private final class ResultsBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Result<ClipInfo, ClipProbeError>?]
+private final class ResultsBox: Sendable {
+    private let storage: Mutex<[Result<ClipInfo, ClipProbeError>?]>
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    init(count: Int) { storage = Mutex(Array(repeating: nil, count: count)) }
 
     func set(_ index: Int, _ value: Result<ClipInfo, ClipProbeError>) {
-        lock.lock()
-        storage[index] = value
-        lock.unlock()
+        storage.withLock { $0[index] = value }
     }
 
-    var values: [Result<ClipInfo, ClipProbeError>?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
+    var values: [Result<ClipInfo, ClipProbeError>?] { storage.withLock { $0 } }
 }

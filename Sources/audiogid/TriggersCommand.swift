@@ -5,6 +5,7 @@ import AudiogidKiosk
 import AudiogidManifest
 import AudiogidTriggers
 import Foundation
+import UnixSignals
 import Logging
 
 /// How a technician checks the wiring: what kiosk.yaml's `triggers:` defines, then every input live and the
@@ -87,29 +88,14 @@ struct TriggersCommand: AsyncParsableCommand {
 
     /// Returns on SIGINT or SIGTERM, or after `seconds`.
     static func waitForInterrupt(orSeconds seconds: Double?) async {
-        let stream = AsyncStream<Void> { continuation in
-            var sources: [DispatchSourceSignal] = []
-            for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { continuation.finish() }
-                source.resume()
-                sources.append(source)
-            }
-            if let seconds {
-                DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { continuation.finish() }
-            }
-            let keep = SignalKeeper(sources)
-            continuation.onTermination = { _ in keep.cancel() }
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in signals { return } }
+            if let seconds { group.addTask { try? await Task.sleep(for: .seconds(seconds)) } }
+            await group.next()
+            group.cancelAll()
         }
-        for await _ in stream {}
     }
-}
-
-private final class SignalKeeper: @unchecked Sendable {
-    let sources: [DispatchSourceSignal]
-    init(_ sources: [DispatchSourceSignal]) { self.sources = sources }
-    func cancel() { sources.forEach { $0.cancel() } }
 }
 
 /// One whole line to stdout, unbuffered: events arrive from the sources' threads and a technician
