@@ -38,6 +38,9 @@ final class ClipStream: @unchecked Sendable {
     /// Converted frames not yet handed out, interleaved; `pendingStart` is the first unread sample.
     private var pending: [Float] = []
     private var pendingStart = 0
+    /// A parked mono clip's preroll is kept as one channel (every output channel carries the same samples);
+    /// `fill` spreads it back over the output's channels before anything is read.
+    private var folded = false
     /// Every converted frame has been produced (the resampler flushed too).
     private(set) var isDrained = false
     /// Output frames handed out so far.
@@ -58,7 +61,10 @@ final class ClipStream: @unchecked Sendable {
     }
 
     /// Converted frames ready to hand out without touching the disk.
-    var availableFrames: Int { (pending.count - pendingStart) / outputChannels }
+    var availableFrames: Int { folded ? pending.count : (pending.count - pendingStart) / outputChannels }
+
+    /// Samples held in memory (what a prepared clip costs: 4 bytes each).
+    var heldSamples: Int { pending.count }
 
     /// Whether the decoder is closed (a prepared stream keeping only its first samples).
     var isParked: Bool { decoder == nil && !isDrained }
@@ -67,12 +73,14 @@ final class ClipStream: @unchecked Sendable {
     /// Meant for a stream that has not been read yet (a prepared one).
     func park() {
         guard let decoder, position == 0, pendingStart == 0 else { return }
-        // A copy at exactly its size: the decoding buffer grew by doubling, up to twice what it holds.
-        let kept = pending
-        pending = [Float](unsafeUninitializedCapacity: kept.count) { buffer, count in
-            _ = buffer.initialize(from: kept)
-            count = kept.count
+        // A copy at exactly its size (the decoding buffer grew by doubling, up to twice what it holds), and
+        // of a mono clip one channel only: the mapping copied the same sample to every speaker before resampling.
+        let kept = pending, step = sourceChannels == 1 ? outputChannels : 1
+        pending = [Float](unsafeUninitializedCapacity: kept.count / step) { buffer, count in
+            for i in 0 ..< kept.count / step { buffer[i] = kept[i * step] }
+            count = kept.count / step
         }
+        folded = step > 1
         if !isDrained { handover.withLock { $0.parkedAt = decoder.converted } }
         self.decoder = nil
     }
@@ -91,11 +99,24 @@ final class ClipStream: @unchecked Sendable {
 
     /// Decodes until at least `frames` converted frames are ready or the clip has ended.
     func fill(atLeast frames: Int) throws(AudioError) {
+        if folded { unfold() }
         while availableFrames < frames && !isDrained {
             if decoder == nil { try unpark() }
             guard let decoder else { return }
             if try decoder.convertChunk(appendingTo: &pending) { isDrained = true }
         }
+    }
+
+    /// A folded mono preroll spread back over every output channel.
+    private func unfold() {
+        let mono = pending, channels = outputChannels
+        pending = [Float](unsafeUninitializedCapacity: mono.count * channels) { buffer, count in
+            for (i, sample) in mono.enumerated() {
+                for c in 0 ..< channels { buffer[i * channels + c] = sample }
+            }
+            count = mono.count * channels
+        }
+        folded = false
     }
 
     /// The decoder back: the one `openAhead` made, or one opened here and now.
@@ -147,6 +168,7 @@ final class ClipStream: @unchecked Sendable {
         guard decoder.seek(toSourceFrame: source, outputFrame: frame) else { return false }
         pending.removeAll(keepingCapacity: true)
         pendingStart = 0
+        folded = false
         isDrained = false
         position = frame
         return true

@@ -36,6 +36,7 @@ import Testing
         let stream = try parked(clip, prerollFrames: 14400)
         #expect(stream.isParked)
         #expect(stream.availableFrames >= 14400)
+        #expect(stream.heldSamples == stream.availableFrames) // mono: one channel kept, not two
         if reopenedAhead { stream.openAhead() }
         let reopened = try readAll(stream)
         #expect(open.count > 2 * 48000)
