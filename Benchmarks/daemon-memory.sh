@@ -7,6 +7,7 @@
 #
 #   bash Benchmarks/daemon-memory.sh           # 60 stops
 #   bash Benchmarks/daemon-memory.sh 12        # a 12-stop tour
+#   AUDIOGID_BIN=/path/to/audiogid bash Benchmarks/daemon-memory.sh   # an already built binary
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stops=${1:-60}
@@ -19,8 +20,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-swift build -c release --product audiogid >/dev/null
-bin=$(swift build -c release --show-bin-path)/audiogid
+# AUDIOGID_BIN=path skips the (slow) release build and measures that binary, e.g. another checkout's.
+if [ -n "${AUDIOGID_BIN:-}" ]; then
+    bin=$AUDIOGID_BIN
+else
+    swift build -c release --product audiogid >/dev/null
+    bin=$(swift build -c release --show-bin-path)/audiogid
+fi
 
 source Benchmarks/private-pulse.sh
 private_pulse_environment
@@ -61,8 +67,19 @@ report() {
         printf "%-30s audiogid %6.1f MB (peak %6.1f)   mpd %6.1f MB (peak %6.1f)   ratio %.2f\n",
             what, a / 1024, ap / 1024, m / 1024, mp / 1024, a / m }'
 }
+# MEMORY_DETAIL=1: where the daemon's RSS lies (from /proc/PID/smaps): the brk heap, anonymous mappings
+# (malloc arenas and large allocations, thread stacks), the binary and each shared library; and its threads.
+detail() {
+    [ -n "${MEMORY_DETAIL:-}" ] || return 0
+    awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "") ? "[anon]" : $6; sub(/.*\//, "", name) }
+         /^Rss:/ { rss[name] += $2 }
+         END { for (n in rss) if (rss[n] >= 256) printf "    %-40s %7.1f MB\n", n, rss[n] / 1024 }' \
+        "/proc/$daemon_pid/smaps" | sort -k2 -n -r -t$'\t' | sort -k2,2nr
+    echo "    threads: $(awk '/^Threads:/ {print $2}' "/proc/$daemon_pid/status")"
+}
 sleep 2
 report "idle after start ($stops stops)"
+detail
 for n in $(seq "$stops"); do
     mpc -q --host "$work/audiogid.sock" play "$n"
     mpc -q --host "$work/mpd.sock" play "$n"
@@ -70,6 +87,7 @@ for n in $(seq "$stops"); do
 done
 sleep 1
 report "after playing every stop"
+detail
 mpc -q --host "$work/audiogid.sock" stop
 mpc -q --host "$work/mpd.sock" stop
 sleep 2

@@ -108,7 +108,7 @@ public final class AudioEngine: Sendable {
 
     /// Pre-decodes the first `config.prerollMilliseconds` of each clip (the current tour's, in the visitor's
     /// language), so the first periods after a press need no disk access, and measures the loudness of those
-    /// not measured yet. Runs in the background; replaces the previous set.
+    /// not measured yet. Only the decoded samples are kept, not an open decoder (see `ClipStream.park`). Runs in the background; replaces the previous set.
     public func prepare(_ clips: [URL]) {
         let list = Array(clips.prefix(EngineShared.maxPrepared))
         shared.setPreparedList(list)
@@ -121,6 +121,7 @@ public final class AudioEngine: Sendable {
                 shared.prepare(url, rate: status.sampleRate, channels: status.channels,
                                prerollMilliseconds: config.prerollMilliseconds)
             }
+            releaseFreedMemory()
         }
         measureInBackground(list)
     }
@@ -129,11 +130,13 @@ public final class AudioEngine: Sendable {
         let cache = loudnessCache
         let logger = self.logger
         DispatchQueue.global(qos: .utility).async {
+            var measured = 0
             for url in clips where cache.cached(url) == nil {
-                do throws(AudioError) { _ = try cache.loudness(of: url) } catch {
+                do throws(AudioError) { _ = try cache.loudness(of: url); measured += 1 } catch {
                     logger.warning("cannot measure clip loudness", metadata: ["clip": "\(url.path)", "error": "\(error.message)"])
                 }
             }
+            if measured > 1 { releaseFreedMemory() }
         }
     }
 
@@ -217,6 +220,7 @@ final class EngineShared: Sendable {
         guard let stream = try? ClipStream(url: url, outputRate: rate, outputChannels: channels) else { return }
         let frames = Int(prerollMilliseconds * Double(rate) / 1000)
         guard (try? stream.fill(atLeast: frames)) != nil else { return }
+        stream.park()
         state.withLock { s in
             if s.preparedList.contains(url) { s.prepared[url] = stream }
         }
@@ -228,7 +232,9 @@ final class EngineShared: Sendable {
         let stream = state.withLock { s in s.prepared.removeValue(forKey: url) }
         guard let stream, stream.outputRate == rate, stream.outputChannels == channels else { return nil }
         let preroll = Double(stream.availableFrames) * 1000 / Double(rate)
-        DispatchQueue.global(qos: .utility).async { [self] in
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            // The decoder back while the preroll plays, then the stop prepared again for its next press.
+            stream.openAhead()
             if isPreparedListed(url) { prepare(url, rate: rate, channels: channels, prerollMilliseconds: preroll) }
         }
         return stream

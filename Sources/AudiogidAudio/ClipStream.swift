@@ -3,31 +3,44 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Synchronization
 
 /// A clip converted on the fly to the output's one fixed format: decoded in small chunks, channels mapped
-/// (mono to both speakers), resampled with libsoxr. Holds at most a few periods of converted audio,
-/// except when prepared ahead, when it holds the clip's first few hundred milliseconds.
+/// (mono to both speakers), resampled with libsoxr (all in its `ClipDecoder`). Holds at most a few periods
+/// of converted audio, except when prepared ahead, when it holds the clip's first few hundred milliseconds.
+///
+/// A prepared stream is parked: its decoder closed, only those samples kept (a tour of 60 clips would
+/// otherwise hold 60 open decoders, some 20 MB). After a press, `openAhead` reopens the decoder on a
+/// background queue while the preroll plays; if the playback thread needs more before that, it reopens it
+/// itself.
 ///
 /// Used by one thread at a time: prepared on a background queue, then handed to the playback thread.
 // Unchecked: it crosses from the prepare queue to the playback thread through EngineShared's lock, handed
-// over whole and never shared; the compiler cannot yet see a transfer into a Mutex's value (SE-0430).
+// over whole and never shared (except `handover`, which is a lock); the compiler cannot yet see a transfer
+// into a Mutex's value (SE-0430).
 final class ClipStream: @unchecked Sendable {
     let url: URL
     let outputRate: Int
     let outputChannels: Int
+    let sourceRate: Int
+    let sourceChannels: Int
     /// The clip's length in output frames as the header promises (0 when unknown).
     let expectedFrames: Int64
 
-    private let file: SoundFile
-    private let resampler: Resampler?
-    private static let chunkFrames = 1024
-    private var sourceChunk: [Float]
-    private var mappedChunk: [Float]
-    private var resampledChunk: [Float]
+    /// The working decoder; nil while parked.
+    private var decoder: ClipDecoder?
+    /// A parked stream's way back to a decoder: where it was parked, and a decoder `openAhead` reopened there.
+    private struct Handover: Sendable {
+        var parkedAt: Int64?
+        var reopened: (decoder: ClipDecoder, carry: [Float], drained: Bool)?
+    }
+    private let handover = Mutex(Handover())
     /// Converted frames not yet handed out, interleaved; `pendingStart` is the first unread sample.
     private var pending: [Float] = []
     private var pendingStart = 0
-    private var sourceDone = false
+    /// A parked mono clip's preroll is kept as one channel (every output channel carries the same samples);
+    /// `fill` spreads it back over the output's channels before anything is read.
+    private var folded = false
     /// Every converted frame has been produced (the resampler flushed too).
     private(set) var isDrained = false
     /// Output frames handed out so far.
@@ -37,32 +50,90 @@ final class ClipStream: @unchecked Sendable {
         self.url = url
         self.outputRate = outputRate
         self.outputChannels = outputChannels
-        file = try SoundFile(url: url)
-        resampler = file.sampleRate == outputRate
-            ? nil
-            : try Resampler(from: file.sampleRate, to: outputRate, channels: outputChannels)
-        expectedFrames = file.frames > 0
-            ? Int64((Double(file.frames) * Double(outputRate) / Double(file.sampleRate)).rounded())
+        let decoder = try ClipDecoder(url: url, outputRate: outputRate, outputChannels: outputChannels)
+        self.decoder = decoder
+        sourceRate = decoder.file.sampleRate
+        sourceChannels = decoder.file.channels
+        expectedFrames = decoder.file.frames > 0
+            ? Int64((Double(decoder.file.frames) * Double(outputRate) / Double(sourceRate)).rounded())
             : 0
-        let chunk = Self.chunkFrames
-        sourceChunk = [Float](repeating: 0, count: chunk * file.channels)
-        mappedChunk = [Float](repeating: 0, count: chunk * outputChannels)
-        let resampledFrames = Int((Double(chunk) * Double(outputRate) / Double(file.sampleRate)).rounded(.up)) + 64
-        resampledChunk = [Float](repeating: 0, count: resampledFrames * outputChannels)
-        pending.reserveCapacity(4 * chunk * outputChannels)
+        pending.reserveCapacity(4 * 1024 * outputChannels)
     }
 
-    var sourceRate: Int { file.sampleRate }
-    var sourceChannels: Int { file.channels }
-
     /// Converted frames ready to hand out without touching the disk.
-    var availableFrames: Int { (pending.count - pendingStart) / outputChannels }
+    var availableFrames: Int { folded ? pending.count : (pending.count - pendingStart) / outputChannels }
+
+    /// Samples held in memory (what a prepared clip costs: 4 bytes each).
+    var heldSamples: Int { pending.count }
+
+    /// Whether the decoder is closed (a prepared stream keeping only its first samples).
+    var isParked: Bool { decoder == nil && !isDrained }
+
+    /// Closes the decoder and keeps only the frames converted so far, in a buffer of just their size.
+    /// Meant for a stream that has not been read yet (a prepared one).
+    func park() {
+        guard let decoder, position == 0, pendingStart == 0 else { return }
+        // A copy at exactly its size (the decoding buffer grew by doubling, up to twice what it holds), and
+        // of a mono clip one channel only: the mapping copied the same sample to every speaker before resampling.
+        let kept = pending, step = sourceChannels == 1 ? outputChannels : 1
+        pending = [Float](unsafeUninitializedCapacity: kept.count / step) { buffer, count in
+            for i in 0 ..< kept.count / step { buffer[i] = kept[i * step] }
+            count = kept.count / step
+        }
+        folded = step > 1
+        if !isDrained { handover.withLock { $0.parkedAt = decoder.converted } }
+        self.decoder = nil
+    }
+
+    /// Reopens a parked stream's decoder where it was parked, for the playback thread to pick up. Called on a
+    /// background queue after a press; does nothing if the stream is not parked or the playback thread got
+    /// there first.
+    func openAhead() {
+        guard let parkedAt = handover.withLock({ $0.reopened == nil ? $0.parkedAt : nil }) else { return }
+        guard let reopened = try? ClipDecoder.resuming(url: url, outputRate: outputRate,
+                                                       outputChannels: outputChannels, after: parkedAt) else { return }
+        handover.withLock { h in
+            if h.parkedAt == parkedAt && h.reopened == nil { h.reopened = reopened }
+        }
+    }
 
     /// Decodes until at least `frames` converted frames are ready or the clip has ended.
     func fill(atLeast frames: Int) throws(AudioError) {
+        if folded { unfold() }
         while availableFrames < frames && !isDrained {
-            try convertChunk()
+            if decoder == nil { try unpark() }
+            guard let decoder else { return }
+            if try decoder.convertChunk(appendingTo: &pending) { isDrained = true }
         }
+    }
+
+    /// A folded mono preroll spread back over every output channel.
+    private func unfold() {
+        let mono = pending, channels = outputChannels
+        pending = [Float](unsafeUninitializedCapacity: mono.count * channels) { buffer, count in
+            for (i, sample) in mono.enumerated() {
+                for c in 0 ..< channels { buffer[i * channels + c] = sample }
+            }
+            count = mono.count * channels
+        }
+        folded = false
+    }
+
+    /// The decoder back: the one `openAhead` made, or one opened here and now.
+    private func unpark() throws(AudioError) {
+        let (parkedAt, ready) = handover.withLock { h in
+            defer { h = Handover() }
+            return (h.parkedAt, h.reopened)
+        }
+        guard let parkedAt else { isDrained = true; return }
+        let reopened: (decoder: ClipDecoder, carry: [Float], drained: Bool)
+        if let ready { reopened = ready } else {
+            reopened = try ClipDecoder.resuming(url: url, outputRate: outputRate,
+                                                outputChannels: outputChannels, after: parkedAt)
+        }
+        decoder = reopened.decoder
+        pending.append(contentsOf: reopened.carry)
+        isDrained = reopened.drained
     }
 
     /// Copies up to `frames` frames into `out` (interleaved, output format); fewer only at the end of the clip.
@@ -89,74 +160,17 @@ final class ClipStream: @unchecked Sendable {
     /// Moves to output frame `frame` (to resume a pause where the listener left off). False when the format
     /// cannot seek; then playing simply continues from where decoding was.
     func seek(toOutputFrame frame: Int64) -> Bool {
-        let source = Int64((Double(frame) * Double(file.sampleRate) / Double(outputRate)).rounded())
-        guard file.seek(toFrame: source) else { return false }
-        resampler?.reset()
+        if decoder == nil {
+            guard (try? unpark()) != nil, decoder != nil else { return false }
+        }
+        guard let decoder else { return false }
+        let source = Int64((Double(frame) * Double(sourceRate) / Double(outputRate)).rounded())
+        guard decoder.seek(toSourceFrame: source, outputFrame: frame) else { return false }
         pending.removeAll(keepingCapacity: true)
         pendingStart = 0
-        sourceDone = false
+        folded = false
         isDrained = false
         position = frame
         return true
-    }
-
-    private func convertChunk() throws(AudioError) {
-        var got = 0
-        if !sourceDone {
-            got = try sourceChunk.withUnsafeMutableBufferPointer { (buffer) throws(AudioError) -> Int in
-                try file.read(into: buffer.baseAddress!, frames: Self.chunkFrames)
-            }
-            if got == 0 { sourceDone = true }
-        }
-        if got > 0 { mapChannels(frames: got) }
-        guard let resampler else {
-            if got == 0 { isDrained = true; return }
-            pending.append(contentsOf: mappedChunk[0 ..< got * outputChannels])
-            return
-        }
-        // Feed the chunk (or, at the end, nothing: a flush) until soxr has taken it all.
-        var offset = 0
-        repeat {
-            let capacity = resampledChunk.count / outputChannels
-            let result = mappedChunk.withUnsafeBufferPointer { input in
-                resampledChunk.withUnsafeMutableBufferPointer { output in
-                    resampler.process(got == 0 ? nil : input.baseAddress! + offset * outputChannels,
-                                      frames: got - offset, into: output.baseAddress!, capacity: capacity)
-                }
-            }
-            offset += result.consumed
-            if result.produced > 0 {
-                pending.append(contentsOf: resampledChunk[0 ..< result.produced * outputChannels])
-            }
-            if got == 0 {
-                if result.produced == 0 { isDrained = true }
-                return
-            }
-        } while offset < got
-    }
-
-    /// Source channels → output channels: mono is copied to every speaker, stereo to a mono output is averaged,
-    /// extra channels of a surround file beyond the first two are left out.
-    private func mapChannels(frames: Int) {
-        let inCh = file.channels
-        let outCh = outputChannels
-        sourceChunk.withUnsafeBufferPointer { src in
-            mappedChunk.withUnsafeMutableBufferPointer { dst in
-                if inCh == outCh {
-                    dst.baseAddress!.update(from: src.baseAddress!, count: frames * inCh)
-                } else if inCh == 1 {
-                    for f in 0 ..< frames {
-                        let s = src[f]
-                        for c in 0 ..< outCh { dst[f * outCh + c] = s }
-                    }
-                } else if outCh == 1 {
-                    for f in 0 ..< frames { dst[f] = 0.5 * (src[f * inCh] + src[f * inCh + 1]) }
-                } else {
-                    for f in 0 ..< frames {
-                        for c in 0 ..< outCh { dst[f * outCh + c] = src[f * inCh + min(c, inCh - 1)] }
-                    }
-                }
-            }
-        }
     }
 }
