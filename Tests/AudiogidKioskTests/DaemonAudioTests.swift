@@ -123,7 +123,14 @@ import Testing
         // One connection for every command: the unpaced sink writes the long clip out in a second or two, and the
         // second command must arrive before that however slowly the machine starts processes.
         let client = try ControlClient(address: daemon.socket, timeout: 10)
-        for words in commands { #expect(try client.send(ControlClient.protocolLine(forCtl: words)).ok) }
+        for (index, words) in commands.enumerated() {
+            if index > 0 {
+                // Let the clip before run for a second of output first, so what is cut is there to be seen.
+                let second = 48000 * 2 * 2
+                #expect(await Wait.until(20) { ((try? FileManager.default.attributesOfItem(atPath: wav.path)[.size] as? Int) ?? 0) > second })
+            }
+            #expect(try client.send(ControlClient.protocolLine(forCtl: words)).ok)
+        }
         #expect(await eventually(60) { (try? await daemon.ctl("status").output.contains("state: stop")) == true })
         await daemon.terminate()
         let samples = try CaptureDevice.samples(wav)
