@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // C libraries from Debian, each wrapped as a system-library target.
@@ -51,6 +52,8 @@ let package = Package(
             "AudiogidCore", "AudiogidManifest", "AudiogidAudio", "AudiogidStore", "AudiogidRoute",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Kernel uAPI structs and ioctl numbers Swift cannot import as macros.
         .target(name: "CAudiogidShim"),
