@@ -65,7 +65,13 @@ public final class ControlServer: Sendable {
 
     /// Hands a bound, listening socket to the event loops.
     private func serve(_ fd: Int32, permissions: Set<ControlPermission>, label: String) throws(SocketError) {
+        let logger = logger
         let bootstrap = ServerBootstrap(group: group)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptErrorLogger(label: label, logger: logger))
+                }
+            }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 << 10, high: 64 << 10))
             .childChannelInitializer { [self] channel in admit(channel, permissions: permissions) }
@@ -174,4 +180,22 @@ private final class TurnAway: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+}
+
+/// Logs what goes wrong accepting clients (EMFILE and friends; NIO backs off by itself) instead of losing it.
+private final class AcceptErrorLogger: ChannelInboundHandler {
+    typealias InboundIn = any Channel
+
+    let label: String
+    let logger: Logger
+
+    init(label: String, logger: Logger) {
+        self.label = label
+        self.logger = logger
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.error("cannot accept a control client", metadata: ["listener": "\(label)", "error": "\(error)"])
+        context.fireErrorCaught(error)
+    }
 }
