@@ -53,6 +53,8 @@ let package = Package(
             "AudiogidCore", "AudiogidManifest", "AudiogidAudio", "AudiogidStore", "AudiogidRoute",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // Kernel uAPI structs and ioctl numbers Swift cannot import as macros.
         .target(name: "CAudiogidShim"),

@@ -1,88 +1,92 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import Synchronization
 
 /// Which MPD subsystems changed since each client last asked: what `idle` waits on.
 ///
 /// MPD remembers changes per client from the moment it connects, so a client that calls `idle`
-/// after a change hears of it at once. Each listener owns a pipe the board signals, so a
-/// connection can `poll()` its socket (for `noidle`) and its changes together. (A pipe, not an
-/// eventfd: Glibc's Swift module does not export eventfd.)
-final class ChangeBoard: @unchecked Sendable {
-    final class Listener: @unchecked Sendable {
-        let id: Int
-        /// Readable when changes are pending.
-        let eventFD: Int32
-        fileprivate let writeFD: Int32
-        fileprivate var pending: Set<MPDSubsystem> = []
-        fileprivate var signalled = false
-
-        fileprivate init(id: Int, eventFD: Int32, writeFD: Int32) {
-            self.id = id
-            self.eventFD = eventFD
-            self.writeFD = writeFD
-        }
-
-        /// Caller holds the board's lock. One byte in the pipe at most, so it never fills.
-        fileprivate func signal() {
-            guard !signalled else { return }
-            signalled = true
-            var byte: UInt8 = 1
-            _ = write(writeFD, &byte, 1)
-        }
-
-        fileprivate func drain() {
-            guard signalled else { return }
-            signalled = false
-            var bytes = [UInt8](repeating: 0, count: 16)
-            _ = read(eventFD, &bytes, bytes.count)
-        }
+/// after a change hears of it at once. A connection in `idle` leaves a wake-up with the board; `post`
+/// calls it once, under the board's lock, when a change the connection waits for arrives. The wake-up
+/// hops to the connection's event loop, so the kiosk (which posts under its own lock) never waits.
+final class ChangeBoard: Sendable {
+    struct Listener: Hashable, Sendable {
+        fileprivate let id: Int
     }
 
-    private let lock = NSLock()
-    private var listeners: [Int: Listener] = [:]
-    private var nextID = 1
+    private struct Entry {
+        var pending: Set<MPDSubsystem> = []
+        var interest: Set<MPDSubsystem> = []
+        /// Set while the connection waits in `idle`; taken by the `post` that wakes it.
+        var wake: (@Sendable () -> Void)?
+    }
 
-    func register() -> Listener? {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return nil }
-        for fd in fds {
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        return lock.withLock {
-            defer { nextID += 1 }
-            let listener = Listener(id: nextID, eventFD: fds[0], writeFD: fds[1])
-            listeners[listener.id] = listener
-            return listener
+    private struct State {
+        var entries: [Int: Entry] = [:]
+        var nextID = 1
+    }
+
+    private let state = Mutex(State())
+
+    func register() -> Listener {
+        state.withLock { state in
+            defer { state.nextID += 1 }
+            state.entries[state.nextID] = Entry()
+            return Listener(id: state.nextID)
         }
     }
 
     func unregister(_ listener: Listener) {
-        lock.withLock { _ = listeners.removeValue(forKey: listener.id) }
-        close(listener.eventFD)
-        close(listener.writeFD)
+        // The wake-up goes too: it holds the connection, which must not outlive its channel.
+        _ = state.withLock { $0.entries.removeValue(forKey: listener.id) }
     }
 
+    /// Called by the kiosk under its lock: no allocation beyond growing a pending set, no waiting.
     func post(_ subsystems: Set<MPDSubsystem>) {
         guard !subsystems.isEmpty else { return }
-        lock.withLock {
-            for listener in listeners.values {
-                listener.pending.formUnion(subsystems)
-                listener.signal()
+        state.withLock { state in
+            var index = state.entries.values.startIndex
+            while index != state.entries.values.endIndex {
+                state.entries.values[index].pending.formUnion(subsystems)
+                let entry = state.entries.values[index]
+                if let wake = entry.wake, entry.interest.isEmpty || !entry.interest.isDisjoint(with: subsystems) {
+                    state.entries.values[index].wake = nil
+                    wake()
+                }
+                state.entries.values.formIndex(after: &index)
             }
         }
     }
 
     /// Takes the pending changes among `interest` (all when empty), leaving the others pending.
     func take(_ listener: Listener, interest: Set<MPDSubsystem>) -> Set<MPDSubsystem> {
-        lock.withLock {
-            listener.drain()
-            let taken = interest.isEmpty ? listener.pending : listener.pending.intersection(interest)
-            // Changes outside the interest stay pending without signalling, or a filtered idle would spin.
-            listener.pending.subtract(taken)
+        state.withLock { state in
+            guard var entry = state.entries[listener.id] else { return [] }
+            let taken = interest.isEmpty ? entry.pending : entry.pending.intersection(interest)
+            entry.pending.subtract(taken)
+            entry.wake = nil
+            state.entries[listener.id] = entry
             return taken
         }
+    }
+
+    /// Takes the pending changes among `interest` if there are any; otherwise leaves `wake` to be called
+    /// once when one arrives, and returns none.
+    func waitForChanges(_ listener: Listener, interest: Set<MPDSubsystem>,
+                        wake: @escaping @Sendable () -> Void) -> Set<MPDSubsystem> {
+        state.withLock { state in
+            guard var entry = state.entries[listener.id] else { return [] }
+            let taken = interest.isEmpty ? entry.pending : entry.pending.intersection(interest)
+            if taken.isEmpty {
+                entry.interest = interest
+                entry.wake = wake
+            } else {
+                entry.pending.subtract(taken)
+            }
+            state.entries[listener.id] = entry
+            return taken
+        }
+    }
+
+    /// Withdraws a wake-up left by `waitForChanges` (the client sent `noidle`).
+    func stopWaiting(_ listener: Listener) {
+        state.withLock { $0.entries[listener.id]?.wake = nil }
     }
 }

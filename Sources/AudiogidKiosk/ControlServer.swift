@@ -1,21 +1,29 @@
 import AudiogidCore
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The control socket: a unix-domain socket (mode 0660) and, when configured, a TCP port, each
-/// accepting MPD-protocol clients, one thread per client.
-public final class ControlServer: @unchecked Sendable {
+/// accepting MPD-protocol clients. Every client is served on the shared event loop group's threads
+/// (as many as cores, shared with the trigger sources), never a thread of its own.
+public final class ControlServer: Sendable {
+    private struct State {
+        var listeners: [any Channel] = []
+        var clients: [ObjectIdentifier: any Channel] = [:]
+        var stopped = false
+        var tcpPort: Int?
+    }
+
     private let kiosk: Kiosk
     private let settings: ControlSettings
     private let logger: Logger
-    private let lock = NSLock()
-    private var listeners: [Int32] = []
-    private var clients: Set<Int32> = []
-    private var stopped = false
-    public private(set) var tcpPort: Int?
+    private let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    private let state = Mutex(State())
 
     public init(kiosk: Kiosk, settings: ControlSettings, logger: Logger) {
         self.kiosk = kiosk
@@ -23,74 +31,79 @@ public final class ControlServer: @unchecked Sendable {
         self.logger = logger
     }
 
+    public var tcpPort: Int? { state.withLock { $0.tcpPort } }
+
+    public var clientCount: Int { state.withLock { $0.clients.count } }
+
     /// Binds the sockets and starts accepting. Throws when another live daemon owns the socket path;
     /// a stale socket file left by a crash is replaced.
     public func start() throws(SocketError) {
         let unixFD = try Self.listenUnix(settings.socketPath)
-        lock.withLock { listeners.append(unixFD) }
-        spawnAcceptor(unixFD, permissions: Set(ControlPermission.allCases), label: settings.socketPath)
+        try serve(unixFD, permissions: Set(ControlPermission.allCases), label: settings.socketPath)
         if let port = settings.tcpPort {
             let (tcpFD, bound) = try Self.listenTCP(address: settings.tcpAddress, port: port)
-            lock.withLock {
-                listeners.append(tcpFD)
-                tcpPort = bound
-            }
-            spawnAcceptor(tcpFD, permissions: settings.defaultPermissions, label: "\(settings.tcpAddress):\(bound)")
+            try serve(tcpFD, permissions: settings.defaultPermissions, label: "\(settings.tcpAddress):\(bound)")
+            state.withLock { $0.tcpPort = bound }
         }
     }
 
     /// Stops accepting, disconnects every client and removes the socket file.
     public func stop() {
-        let (listening, connected): ([Int32], Set<Int32>) = lock.withLock {
-            stopped = true
-            defer { listeners.removeAll() }
-            return (listeners, clients)
+        let (listening, connected) = state.withLock { state in
+            state.stopped = true
+            defer { state.listeners.removeAll() }
+            return (state.listeners, Array(state.clients.values))
         }
-        for fd in listening { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
-        for fd in connected { shutdown(fd, Int32(SHUT_RDWR)) }
+        for channel in listening { channel.close(promise: nil) }
+        for channel in connected { channel.close(promise: nil) }
         unlink(settings.socketPath)
+        // Off the loops, return with the listening sockets closed, so the port can be bound again at once.
+        if MultiThreadedEventLoopGroup.currentEventLoop == nil {
+            for channel in listening { try? channel.closeFuture.wait() }
+        }
     }
 
-    public var clientCount: Int { lock.withLock { clients.count } }
-
-    private func spawnAcceptor(_ listenFD: Int32, permissions: Set<ControlPermission>, label: String) {
-        let thread = Thread { [self] in acceptLoop(listenFD, permissions: permissions, label: label) }
-        thread.name = "audiogid-accept"
-        thread.start()
+    /// Hands a bound, listening socket to the event loops.
+    private func serve(_ fd: Int32, permissions: Set<ControlPermission>, label: String) throws(SocketError) {
+        let logger = logger
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptErrorLogger(label: label, logger: logger))
+                }
+            }
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 << 10, high: 64 << 10))
+            .childChannelInitializer { [self] channel in admit(channel, permissions: permissions) }
+        do {
+            let channel = try bootstrap.withBoundSocket(fd).wait()
+            state.withLock { $0.listeners.append(channel) }
+        } catch {
+            close(fd)
+            throw SocketError("listen", "\(label): \(error)", errno: EIO)
+        }
     }
 
-    private func acceptLoop(_ listenFD: Int32, permissions: Set<ControlPermission>, label: String) {
-        while true {
-            let fd = Socket.retrying { accept(listenFD, nil, nil) }
-            if fd < 0 {
-                if lock.withLock({ stopped }) { return }
-                // EMFILE and friends: wait a little rather than spin.
-                logger.error("accept on \(label): \(SocketError("accept"))")
-                usleep(100_000)
-                continue
-            }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            let admitted = lock.withLock { () -> Bool in
-                guard !stopped, clients.count < settings.maxClients else { return false }
-                clients.insert(fd)
-                return true
-            }
+    /// On the client's event loop, before it is registered: turns it away when full, else gives it a session.
+    private func admit(_ channel: any Channel, permissions: Set<ControlPermission>) -> EventLoopFuture<Void> {
+        let id = ObjectIdentifier(channel)
+        // The connection hears of changes from before it is counted, so a client seen connected misses none.
+        let session = MPDSession(kiosk: kiosk, passwords: settings.passwords, permissions: permissions)
+        let connection = ControlConnection(session: session, board: kiosk.changes, readTimeout: settings.connectionTimeout)
+        let admitted = state.withLock { state -> Bool in
+            guard !state.stopped, state.clients.count < settings.maxClients else { return false }
+            state.clients[id] = channel
+            return true
+        }
+        return channel.eventLoop.makeCompletedFuture {
             guard admitted else {
-                _ = Socket.sendAll(fd, Array("ACK [5@0] {} too many clients\n".utf8))
-                close(fd)
-                continue
+                kiosk.changes.unregister(connection.listener)
+                logger.warning("control client turned away", metadata: ["max_clients": "\(settings.maxClients)"])
+                try channel.pipeline.syncOperations.addHandler(TurnAway())
+                return
             }
-            let session = MPDSession(kiosk: kiosk, passwords: settings.passwords, permissions: permissions)
-            let connection = ControlConnection(fd: fd, session: session, board: kiosk.changes,
-                                               readTimeout: settings.connectionTimeout)
-            let thread = Thread { [self] in
-                connection.run()
-                lock.withLock { _ = clients.remove(fd) }
-                close(fd)
-            }
-            thread.name = "audiogid-client"
-            thread.stackSize = 256 << 10
-            thread.start()
+            channel.closeFuture.whenComplete { [self] _ in _ = state.withLock { $0.clients.removeValue(forKey: id) } }
+            try channel.pipeline.syncOperations.addHandler(connection)
         }
     }
 
@@ -153,5 +166,36 @@ public final class ControlServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         return (fd, Int(UInt16(bigEndian: actual.sin_port)))
+    }
+}
+
+/// What a client past `maxClients` gets: MPD's refusal, then the door.
+private final class TurnAway: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    func channelActive(context: ChannelHandlerContext) {
+        let refusal = context.channel.allocator.buffer(string: "ACK [5@0] {} too many clients\n")
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(refusal)).assumeIsolated().whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+}
+
+/// Logs what goes wrong accepting clients (EMFILE and friends; NIO backs off by itself) instead of losing it.
+private final class AcceptErrorLogger: ChannelInboundHandler {
+    typealias InboundIn = any Channel
+
+    let label: String
+    let logger: Logger
+
+    init(label: String, logger: Logger) {
+        self.label = label
+        self.logger = logger
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.error("cannot accept a control client", metadata: ["listener": "\(label)", "error": "\(error)"])
+        context.fireErrorCaught(error)
     }
 }

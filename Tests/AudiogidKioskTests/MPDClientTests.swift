@@ -4,7 +4,7 @@ import Testing
 @testable import AudiogidKiosk
 
 /// The real `mpc` (Debian package) against the kiosk's real socket: it must work as against MPD.
-@Suite(.serialized) struct MPDClientTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDClientTests {
     @Test func mpcStatusPlaylistPlayCurrentVolume() throws {
         let rig = try KioskRig()
         let status = try mpc(rig.socket, "status")
@@ -40,7 +40,8 @@ import Testing
         let rig = try KioskRig()
         let socket = rig.socket
         let waiter = Task.detached { try mpc(socket, "idle", "player") }
-        try await Task.sleep(for: .milliseconds(300))
+        // Connected is enough: a client hears of every change from the moment it connects.
+        #expect(await eventually { rig.server.clientCount == 1 })
         #expect(await rig.kiosk.execute(commandLine: "play 4", source: .gpio) == .done)
         let result = try await waiter.value
         #expect(result.status == 0)

@@ -4,14 +4,17 @@ import Foundation
 /// What a connection must do after a command besides sending its reply.
 enum MPDAction: Equatable {
     case reply
+    /// Carry this out through the kiosk, off the event loop, and reply once it is done and logged.
+    case perform(Command)
     case close
     /// Wait for changes in these subsystems (all when empty), answering `noidle` too.
     case idle(Set<MPDSubsystem>)
 }
 
 /// One client's view of the kiosk through the MPD protocol: its permissions, and the answer to each
-/// command. Pure request → lines; the socket and framing live in `ControlConnection`.
-final class MPDSession: @unchecked Sendable {  // owned by one connection thread
+/// command. Pure request → lines: what changes the kiosk comes back as `.perform` for the connection
+/// to run off its event loop; the socket and framing live in `ControlConnection`.
+final class MPDSession {  // owned by one connection, used on its event loop only
     static let protocolVersion = "0.23.5"
 
     let kiosk: Kiosk
@@ -66,11 +69,8 @@ final class MPDSession: @unchecked Sendable {  // owned by one connection thread
             guard let value = Int(args[index]) else { throw MPDError(.argument, "Integer expected: \(args[index])") }
             return value
         }
-        func perform(_ command: Command) throws(MPDError) {
-            if case .failure(let refusal) = kiosk.performAndWait(command, source: .socket) {
-                throw MPDError(refusal)
-            }
-        }
+        var toPerform: Command?
+        func perform(_ command: Command) { toPerform = command }
 
         switch name {
         case "ping", "clearerror", "subscribe", "unsubscribe":
@@ -178,56 +178,56 @@ final class MPDSession: @unchecked Sendable {  // owned by one connection thread
             break  // inside a command list; a bare one outside idle gets no reply (ControlConnection)
         case "play", "playid":
             try arguments(0...1)
-            if args.isEmpty { try perform(.resume) }
+            if args.isEmpty { perform(.resume) }
             else if name == "play" {
                 let position = try integer(0)
-                guard position >= 0 else { try perform(.resume); break }
-                try perform(.playPosition(position))
+                guard position >= 0 else { perform(.resume); break }
+                perform(.playPosition(position))
             } else {
-                try perform(.play(.number(try integer(0))))
+                perform(.play(.number(try integer(0))))
             }
         case "playstop":
             try arguments(1...1)
-            try perform(Int(args[0]).map { .play(.number($0)) } ?? .play(.id(args[0])))
-        case "stop": try perform(.stop)
-        case "next": try perform(.next)
-        case "previous": try perform(.previous)
-        case "replay": try perform(.replay)
+            perform(Int(args[0]).map { .play(.number($0)) } ?? .play(.id(args[0])))
+        case "stop": perform(.stop)
+        case "next": perform(.next)
+        case "previous": perform(.previous)
+        case "replay": perform(.replay)
         case "pause":
             try arguments(0...1)
             switch args.first {
-            case nil: try perform(.toggle)
-            case "1": try perform(.pause)
-            case "0": try perform(.resume)
+            case nil: perform(.toggle)
+            case "1": perform(.pause)
+            case "0": perform(.resume)
             default: throw MPDError(.argument, "Boolean (0/1) expected: \(args[0])")
             }
         case "setvol":
             try arguments(1...1)
             let level = try integer(0)
             guard (0...100).contains(level) else { throw MPDError(.argument, "Invalid volume value") }
-            try perform(.volume(.set(level)))
+            perform(.volume(.set(level)))
         case "volume":
             try arguments(1...1)
             // `up` and `down` (one configured step) are Audiogid's, for `ctl volume up`.
-            if args[0] == "up" || args[0] == "down" { try perform(.volume(args[0] == "up" ? .up : .down)); break }
+            if args[0] == "up" || args[0] == "down" { perform(.volume(args[0] == "up" ? .up : .down)); break }
             let delta = try integer(0)
             guard (-100...100).contains(delta) else { throw MPDError(.argument, "Invalid volume value") }
-            try perform(.volume(.change(delta)))
+            perform(.volume(.change(delta)))
         case "repeat", "random", "single", "consume":
             try arguments(1...1)
             guard args[0] == "0" else { throw MPDError(.argument, "a tour plays in route order; \(name) stays off") }
         case "language":
             try arguments(1...1)
-            try perform(.language(args[0].lowercased() == "next" ? .next : .code(args[0])))
+            perform(.language(args[0].lowercased() == "next" ? .next : .code(args[0])))
         case "tour":
             try arguments(1...1)
-            try perform(.tour(args[0]))
+            perform(.tour(args[0]))
         case "reload":
-            try perform(.reload)
+            perform(.reload)
         default:
             throw MPDError(.unknown, "unknown command \"\(name)\"")
         }
-        return .reply
+        return toPerform.map(MPDAction.perform) ?? .reply
     }
 
     /// MPD's `START:END` (end exclusive, open when empty) or a single position.
