@@ -83,14 +83,15 @@ import Testing
         try process.run()
         try pipe.read(frames: 9600) // 0.2 s of a 12 s clip has come out: it is playing
         kill(process.processIdentifier, SIGINT)
-        pipe.drainInBackground()
+        pipe.drainInBackground(atRealRate: true)
         let said = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let rec = pipe.finish()
 
         #expect(process.terminationStatus == 130)
         #expect(said.contains("Stopped after"))
-        #expect(rec.frames > 9600 && rec.frames < 48000)
+        // Cut well before the 12 s clip's end, however late a loaded machine delivers the signal.
+        #expect(rec.frames > 9600 && rec.frames < 48000 * 6, "\(rec.frames) frames")
         // Faded, not cut: the last frames fall to silence.
         #expect(abs(rec.channel(0)[rec.frames - 1]) < 0.01)
     }

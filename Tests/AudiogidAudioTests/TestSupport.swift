@@ -219,14 +219,23 @@ final class PipeCapture: @unchecked Sendable {
         }
     }
 
-    /// Reads everything else in the background until the engine closes the device.
-    func drainInBackground() {
+    /// Reads everything else in the background until the engine closes the device. `atRealRate` takes the
+    /// samples no faster than a 48 kHz card would play them, so an unpaced engine cannot race far ahead of
+    /// what a test asked of it (a stop that a loaded machine delivers late still finds the clip early on).
+    func drainInBackground(atRealRate: Bool = false) {
         let thread = Thread { [self] in
-            var buffer = [UInt8](repeating: 0, count: 65536)
+            var buffer = [UInt8](repeating: 0, count: atRealRate ? 4800 * 4 : 65536)
+            let started = Date()
+            var taken = 0
             while true {
                 let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
                 if n <= 0 { break }
                 lock.lock(); bytes.append(contentsOf: buffer[0 ..< n]); lock.unlock()
+                taken += n
+                if atRealRate {
+                    // The card's clock: the next read waits until what was taken would have played.
+                    Thread.sleep(until: started.addingTimeInterval(Double(taken / (channels * 2)) / 48000))
+                }
             }
             done.signal()
         }
