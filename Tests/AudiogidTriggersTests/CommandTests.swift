@@ -19,41 +19,22 @@ import Testing
     /// Files, not pipes with readability handlers: a handler left live on a pipe outlived its test and
     /// crashed the test process once (SIGSEGV in libdispatch). A file needs no reader while the process runs.
     final class Run {
-        let process = Process()
-        private let outputPath: String
-        private let errorPath: String
+        private let program: RunningProgram
+        var process: Process { program.process }
 
         init(_ arguments: [String], environment: [String: String] = [:]) throws {
-            let dir = temporaryDirectory()
-            outputPath = dir + "/stdout"
-            errorPath = dir + "/stderr"
-            process.executableURL = CommandTests.executable
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.currentDirectoryURL = CommandTests.packageRoot
-            process.standardOutput = try Self.create(outputPath)
-            process.standardError = try Self.create(errorPath)
-            try process.run()
+            program = try RunningProgram(audiogid: arguments, environment: environment)
         }
 
-        private static func create(_ path: String) throws -> FileHandle {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-            }
-            return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        }
+        var stdout: String { program.stdout }
+        var stderr: String { program.stderr }
 
-        var stdout: String { String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self) }
-        var stderr: String { String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self) }
-
+        /// Waits for the exit (an event, with a deadline); a program still running then is stopped.
         func finish(seconds: Double = 30) -> Int32 {
-            let deadline = Date().addingTimeInterval(seconds)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            return process.terminationStatus
+            program.exitedBlocking(within: seconds) ?? program.stopBlocking(SIGTERM)
         }
 
+        /// Whether `text` appears on stdout within `seconds` (checked every 10 ms).
         func wait(seconds: Double = 10, for text: String) -> Bool {
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline {

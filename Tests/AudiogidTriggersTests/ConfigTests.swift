@@ -241,7 +241,7 @@ import Testing
         ])
     }
 
-    @Test func triggerSetRunsEverySourceItDefines() throws {
+    @Test func triggerSetRunsEverySourceItDefines() async throws {
         let dir = temporaryDirectory()
         let buttons = FakeSerialPort(link: dir + "/ttyUSB0")
         let gps = FakeSerialPort(link: dir + "/ttyACM0")
@@ -252,9 +252,8 @@ import Testing
             """
         let log = EventLog()
         let set = try TriggerSet(config: try TriggersConfig.load(kioskYAML: yaml), tour: teplokhodik, deliver: log.append)
-        set.start()
+        await set.start()  // every port is open when it returns: nothing sent from now on is lost
         defer { set.stop() }
-        usleep(300_000)
         buttons.send("BTN4\r\n")
         #expect(log.wait { $0.contains { $0.command == "play 4" && $0.source == .serial } })
         let sample = SimulatedTrack.Sample(time: 0, position: teplokhodik.stops[4].location!, truePosition: teplokhodik.stops[4].location!,
