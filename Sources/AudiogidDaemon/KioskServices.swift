@@ -16,7 +16,7 @@ struct StoreService: Service {
     let logger: Logger
 
     func run() async throws {
-        writer.start()
+        // The writer was started when the daemon opened: a socket reply may wait for it before the group runs.
         try? await gracefulShutdown()
         writer.finish()
         await writer.run()  // returns once every queued row is written

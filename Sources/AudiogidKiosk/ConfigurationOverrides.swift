@@ -23,11 +23,4 @@ public struct ConfigurationOverrides: Sendable, Equatable {
         if let socket { configuration.control.socketPath = socket }
         if verbose { configuration.verbose = true }
     }
-
-    /// kiosk.yaml (or the built-in demo defaults when there is none) with these flags on top.
-    public func configuration(file: String?) throws(ConfigurationError) -> KioskConfiguration {
-        var configuration = try file.map { path throws(ConfigurationError) in try KioskConfiguration.load(file: path) } ?? KioskConfiguration()
-        apply(to: &configuration)
-        return configuration
-    }
 }
