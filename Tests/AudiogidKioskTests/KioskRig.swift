@@ -90,9 +90,17 @@ final class SpeakerEndingOnCommand: Speaker, Sendable {
     private struct State {
         var handler: (@Sendable (SpeakerEvent) -> Void)?
         var playing: (token: UInt64, seconds: Double?)?
+        var handed: [String] = []
     }
     private let state = Mutex(State())
-    func play(_ clip: SpeakerClip, token: UInt64) { state.withLock { $0.playing = (token, clip.durationSeconds) } }
+    /// The file names of the clips it was handed, in order.
+    var clips: [String] { state.withLock { $0.handed } }
+    func play(_ clip: SpeakerClip, token: UInt64) {
+        state.withLock {
+            $0.playing = (token, clip.durationSeconds)
+            $0.handed.append(clip.url.lastPathComponent)
+        }
+    }
     func stop() { state.withLock { $0.playing = nil } }
     func pause() {}
     func resume() {}

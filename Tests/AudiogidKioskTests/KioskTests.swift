@@ -9,9 +9,9 @@ import Testing
 /// The kiosk's dispatcher: the trigger entry point, LED observers, the play log and its failure modes.
 @Suite(.timeLimit(.minutes(1))) struct KioskTests {
     @Test func triggerLinesRunThroughTheSameDispatcherAndAreAttributed() async throws {
-        // A speaker that never ends a clip by itself: the first play must end because the GPS fix preempted it,
+        // The rig's speaker never ends a clip by itself: the first play must end because the GPS fix preempted it,
         // however slowly a loaded machine runs the test.
-        let rig = try KioskRig(speaker: HandedClips())
+        let rig = try KioskRig()
         #expect(await rig.kiosk.execute(commandLine: "play 3", source: .keypad) == .done)
         #expect(await rig.kiosk.execute(commandLine: "play 3 4", source: .keypad).ok == false)
         #expect(await rig.kiosk.execute(commandLine: "play 77", source: .keypad) == .refused("no stop 77 in this tour"))

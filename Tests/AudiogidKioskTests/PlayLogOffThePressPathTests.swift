@@ -8,20 +8,6 @@ import Synchronization
 import Testing
 @testable import AudiogidKiosk
 
-/// A speaker that remembers the clips it was handed, in order.
-final class HandedClips: Speaker, Sendable {
-    private let handed = Mutex<[String]>([])
-    var clips: [String] { handed.withLock { $0 } }
-    func play(_ clip: SpeakerClip, token: UInt64) { handed.withLock { $0.append(clip.url.lastPathComponent) } }
-    func stop() {}
-    func pause() {}
-    func resume() {}
-    func setVolume(_ level: Int) {}
-    var status: SpeakerStatus { SpeakerStatus(device: "test", deviceOpen: true, underruns: 0) }
-    func setEventHandler(_ handler: @escaping @Sendable (SpeakerEvent) -> Void) {}
-    func shutdown() async {}
-}
-
 @Suite(.timeLimit(.minutes(1))) struct PlayLogOffThePressPathTests {
     /// Another connection holds SQLite's write lock (as a slow SD card's sync would hold the writer):
     /// presses, including one that preempts a playing stop, still reach the speaker at once, and the
@@ -37,7 +23,7 @@ final class HandedClips: Speaker, Sendable {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let shelf = TourShelf(toursDirectory: configuration.toursDirectory, audioDirectory: configuration.audioDirectory,
                               store: store, logger: logger)
-        let speaker = HandedClips()
+        let speaker = SpeakerEndingOnCommand()
         let kiosk = Kiosk(configuration: configuration, tour: try shelf.install("moyo-selo"), speaker: speaker, writer: writer,
                           logger: logger, loadTour: { try shelf.install($0) }, reload: { id in (configuration, try shelf.install(id)) })
 
