@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // C libraries from Debian, each wrapped as a system-library target.
@@ -79,6 +80,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
+        // Staff authoring: new tours, spreadsheets both ways, places from phone maps, phone recordings.
+        .target(name: "AudiogidAuthoring", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "AudiogidAudio", .product(name: "Yams", package: "Yams"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+
         // The composition root: kiosk.yaml -> one ServiceGroup of the daemon's parts (store, speaker, kiosk,
         // control socket, triggers, systemd), started in order and stopped in reverse.
         .target(name: "AudiogidDaemon", dependencies: [
@@ -92,6 +99,7 @@ let package = Package(
         .executableTarget(name: "audiogid", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
             "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon",
+            "AudiogidAuthoring",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -129,6 +137,8 @@ let package = Package(
         .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidTriggers", "AudiogidPOSIX", "CAudiogidShim"]),
         .testTarget(name: "AudiogidDaemonTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidStore", "AudiogidDaemon",
                                                           .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "AudiogidAuthoringTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest",
+                                                             "AudiogidAuthoring", "audiogid"], exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
     ]
 )
