@@ -10,6 +10,10 @@ $SUDO apt-get install -y -qq \
     alsa-utils espeak-ng sox libsox-fmt-all vorbis-tools opus-tools pulseaudio pulseaudio-utils libasound2-plugins \
     mpc mpd socat librsvg2-bin python3 python3-yaml python3-jsonschema \
     systemd >/dev/null   # systemd-analyze checks systemd/audiogid.service in the tests
+# Authoring tools (audiogid import-audio, and the tests that make sheets and recordings as staff's programs do):
+# ffmpeg converts phone recordings; LibreOffice Calc without its GUI (about 200 MB, 80 packages without recommends)
+# saves and opens spreadsheets in the tests.
+$SUDO apt-get install -y -qq --no-install-recommends ffmpeg libreoffice-calc-nogui >/dev/null
 
 if ! command -v swift >/dev/null 2>&1; then
     cat >&2 <<'MSG'
