@@ -43,10 +43,10 @@ public enum AudioImport {
     }
 
     /// Converts one recording into `audioDirectory/clipPath`, measuring it on the way.
-    public static func convert(_ source: URL, stop: Stop, tour: Tour, language: String,
-                               audioDirectory: URL) throws(AuthoringError) -> Converted {
+    public static func convert(_ source: URL, stop: Stop, tour: Tour, language: String, audioDirectory: URL,
+                               clipPath chosenPath: String? = nil) throws(AuthoringError) -> Converted {
         let ffmpeg = try FFmpeg.locate()
-        let path = clipPath(tour: tour, stop: stop, language: language)
+        let path = chosenPath ?? clipPath(tour: tour, stop: stop, language: language)
         let clip = audioDirectory.appendingPathComponent(path)
         guard FileManager.default.fileExists(atPath: source.path) else { throw AuthoringError("\(source.path): no such file") }
         if source.standardizedFileURL.resolvingSymlinksInPath() == clip.standardizedFileURL.resolvingSymlinksInPath() {
@@ -97,6 +97,8 @@ public enum AudioImport {
         }
         var updated = stop
         updated.audio[language] = path
+        // The last machine-spoken draft replaced by a recording: the stop is no longer a draft.
+        if updated.draft, !updated.audio.values.contains(where: { $0.contains(".draft.") }) { updated.draft = false }
         return Converted(source: source, clip: clip, clipPath: path, stop: updated, loudness: loudness,
                          seconds: Double(samples.samples.count) / Double(samples.sampleRate), clippedRuns: clipped,
                          warnings: warnings)

@@ -17,6 +17,11 @@ public struct StopEdit: Sendable, Equatable {
         self.changed = changed
         self.row = row
     }
+
+    /// The fields whose values differ between two versions of a stop.
+    public static func changes(from old: Stop, to new: Stop) -> Set<StopField> {
+        Set(StopField.allCases.filter { !SheetImport.sameValue($0, old, new) })
+    }
 }
 
 /// Everything a sheet would change, and what is wrong with it (findings at the sheet's row and column).
@@ -173,7 +178,7 @@ public enum SheetImport {
     }
 
     /// Whether a field holds the same value in both stops; a field that does not change is not rewritten.
-    private static func sameValue(_ field: StopField, _ a: Stop, _ b: Stop) -> Bool {
+    static func sameValue(_ field: StopField, _ a: Stop, _ b: Stop) -> Bool {
         switch field {
         case .id: a.id == b.id
         case .number: a.number == b.number
@@ -183,6 +188,7 @@ public enum SheetImport {
         case .dwell: a.dwellS == b.dwellS
         case .audio: a.audio == b.audio
         case .transcript: a.transcript == b.transcript
+        case .draft: a.draft == b.draft
         }
     }
 

@@ -70,6 +70,7 @@ enum YAMLText {
         case .radius: return stop.radiusM.map { ["radius_m: \(number($0))"] }
         case .dwell: return stop.dwellS == 0 ? nil : ["dwell_s: \(number(stop.dwellS))"]
         case .audio: return stop.audio.isEmpty ? nil : ["audio: \(flowClips(stop.audio, languages: languages))"]
+        case .draft: return stop.draft ? ["draft: true"] : nil
         case .transcript:
             guard !stop.transcript.isEmpty else { return nil }
             return ["transcript:"] + ordered(stop.transcript.byLanguage.keys, tourLanguages: languages).map {
@@ -97,7 +98,7 @@ public enum StopField: String, CaseIterable, Sendable {
     case id, number, title, location
     case radius = "radius_m"
     case dwell = "dwell_s"
-    case audio, transcript
+    case audio, transcript, draft
 }
 
 extension String {

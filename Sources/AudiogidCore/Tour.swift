@@ -56,10 +56,12 @@ public struct Stop: Sendable, Equatable, Identifiable {
     public var dwellS: Double
     public var audio: ClipPaths
     public var transcript: LocalizedText
+    /// The clips are machine-spoken drafts (`audiogid narrate`), for walking the route before the recordings exist.
+    public var draft: Bool
 
     public init(id: String, number: Int, title: LocalizedText = LocalizedText(), location: Coordinate? = nil,
                 radiusM: Double? = nil, dwellS: Double = 0, audio: ClipPaths = [:],
-                transcript: LocalizedText = LocalizedText()) {
+                transcript: LocalizedText = LocalizedText(), draft: Bool = false) {
         self.id = id
         self.number = number
         self.title = title
@@ -68,6 +70,7 @@ public struct Stop: Sendable, Equatable, Identifiable {
         self.dwellS = dwellS
         self.audio = audio
         self.transcript = transcript
+        self.draft = draft
     }
 }
 

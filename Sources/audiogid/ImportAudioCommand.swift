@@ -56,7 +56,7 @@ struct ImportAudioCommand: AsyncParsableCommand {
                     working.stops[index] = converted.stop
                     edits.removeAll { $0.index == index }
                     edits.append(StopEdit(index: index, stop: converted.stop,
-                                          changed: current.stops[index].audio == converted.stop.audio ? [] : [.audio], row: 0))
+                                          changed: StopEdit.changes(from: current.stops[index], to: converted.stop), row: 0))
                     printError(String(format: "%@ → %@ (%.1f s, %.1f LUFS)", file, converted.clipPath, converted.seconds,
                                       converted.loudness.integratedLUFS))
                 } catch {
