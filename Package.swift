@@ -82,7 +82,7 @@ let package = Package(
 
         // Staff authoring: new tours, spreadsheets both ways, places from phone maps, phone recordings.
         .target(name: "AudiogidAuthoring", dependencies: [
-            "AudiogidCore", "AudiogidManifest", "AudiogidAudio", .product(name: "Yams", package: "Yams"),
+            "AudiogidCore", "AudiogidManifest", "AudiogidAudio", "AudiogidRoute", .product(name: "Yams", package: "Yams"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
 

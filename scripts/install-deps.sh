@@ -13,7 +13,10 @@ $SUDO apt-get install -y -qq \
 # Authoring tools (audiogid import-audio, and the tests that make sheets and recordings as staff's programs do):
 # ffmpeg converts phone recordings; LibreOffice Calc without its GUI (about 200 MB, 80 packages without recommends)
 # saves and opens spreadsheets in the tests.
-$SUDO apt-get install -y -qq --no-install-recommends ffmpeg libreoffice-calc-nogui >/dev/null
+# The printed leaflet (audiogid leaflet) uses Noto fonts for Cyrillic and Chinese and rsvg-convert (above);
+# its tests check pages with poppler's pdftoppm and pdffonts.
+$SUDO apt-get install -y -qq --no-install-recommends ffmpeg libreoffice-calc-nogui \
+    fonts-noto-core fonts-noto-cjk poppler-utils >/dev/null
 
 if ! command -v swift >/dev/null 2>&1; then
     cat >&2 <<'MSG'
