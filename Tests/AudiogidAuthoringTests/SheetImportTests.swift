@@ -134,3 +134,42 @@ struct SheetImportTests {
                 "\(result.stdout)")
     }
 }
+
+@Suite("export and import on the command line", .timeLimit(.minutes(1)))
+struct SheetCommandTests {
+    @Test("audiogid export then audiogid import of the same sheet changes nothing and says so", arguments: ["csv", "xlsx"])
+    func exportImport(format: String) throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let library = try scratch.demoLibrary()
+        let file = scratch.path("moyo-selo.\(format)")
+        let manifest = TourSheets.manifest(tour: "moyo-selo", library: library)
+        let before = try String(contentsOf: manifest, encoding: .utf8)
+        let exported = try BuiltTool.run(["export", "moyo-selo", "--format", format, "-o", file.path, "--library", library.path])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(exported.stderr.contains("wrote 7 stops to"))
+        let imported = try BuiltTool.run(["import", file.path, "--tour", "moyo-selo", "--library", library.path])
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        #expect(imported.stderr.contains("moyo-selo: 0 stops updated, 0 added"))
+        #expect(try String(contentsOf: manifest, encoding: .utf8) == before)
+    }
+
+    @Test("a file that is neither CSV nor XLSX, or a tour that does not exist, is refused with status 2")
+    func refusals() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let library = try scratch.demoLibrary()
+        let odd = try scratch.write("stops.ods", "x")
+        let wrongType = try BuiltTool.run(["import", odd.path, "--tour", "moyo-selo", "--library", library.path])
+        #expect(wrongType.status == 2)
+        #expect(wrongType.stderr.contains("give a .csv or .xlsx file"))
+        let fake = try scratch.write("fake.xlsx", "not a zip")
+        let notZip = try BuiltTool.run(["import", fake.path, "--tour", "moyo-selo", "--library", library.path])
+        #expect(notZip.status == 2)
+        #expect(notZip.stderr.contains("not an .xlsx file"))
+        let csv = try scratch.write("s.csv", "id\nlibrary\n")
+        let noTour = try BuiltTool.run(["import", csv.path, "--tour", "no-such", "--library", library.path])
+        #expect(noTour.status == 2)
+        #expect(noTour.stderr.contains("no such tour"))
+    }
+}
