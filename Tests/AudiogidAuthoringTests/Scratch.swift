@@ -1,4 +1,5 @@
 import AudiogidTestSupport
+import Testing
 import Foundation
 
 /// A fresh folder under /tmp for one test, removed when the test is done with it.
@@ -56,3 +57,8 @@ enum Tool {
         return output
     }
 }
+
+/// The suites that run LibreOffice, ffmpeg, espeak-ng and rsvg-convert, one test at a time: together they would take
+/// both cores from the timing-sensitive suites (audio, daemon) running beside them.
+@Suite(.serialized, .timeLimit(.minutes(1)))
+enum ExternalProgramTests {}
