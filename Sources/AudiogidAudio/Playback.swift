@@ -69,6 +69,9 @@ final class Playback {
     // MARK: The loop
 
     func run() {
+        // Only a device that plays at its own pace gets real-time priority: unpaced (a file or null sink), the loop
+        // writes as fast as the sink takes samples, and would hold a core at that priority.
+        if paced { RealtimeScheduling.raiseCurrentThread(logger: logger) }
         while true {
             for command in inbox.take() { apply(command) }
             if shuttingDown { break }
@@ -404,6 +407,8 @@ final class Playback {
     /// and what is written counts as heard, as with a device configured unpaced.
     private func stopPacing() {
         paced = false
+        // Unpaced, the loop writes as fast as the sink takes samples: at real-time priority it would hold a core.
+        RealtimeScheduling.lowerCurrentThread()
         logger.warning("audio device takes samples faster than it plays them (a file or null sink); writing only clips",
                       metadata: ["device": "\(config.device)"])
     }
