@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // C libraries from Debian, each wrapped as a system-library target.
@@ -25,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // Core: tour model, validation rules, player state. No IO.
         .target(name: "AudiogidCore"),
@@ -68,6 +70,11 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
+        // Tour packages: pack, sign and verify in minisign's format (libsodium), install atomically, roll back.
+        .target(name: "AudiogidPackages", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "CSodium", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+
         // The composition root: kiosk.yaml -> one ServiceGroup of the daemon's parts (store, speaker, kiosk,
         // control socket, triggers, systemd), started in order and stopped in reverse.
         .target(name: "AudiogidDaemon", dependencies: [
@@ -80,7 +87,7 @@ let package = Package(
         // The app.
         .executableTarget(name: "audiogid", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
-            "AudiogidStore", "AudiogidKiosk", "AudiogidTriggers", "AudiogidDaemon",
+            "AudiogidStore", "AudiogidKiosk", "AudiogidTriggers", "AudiogidDaemon", "AudiogidPackages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -118,6 +125,7 @@ let package = Package(
         .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidTriggers", "CAudiogidShim"]),
         .testTarget(name: "AudiogidDaemonTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidStore", "AudiogidDaemon",
                                                           .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "AudiogidPackagesTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest", "AudiogidPackages"]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
     ]
 )
