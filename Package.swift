@@ -50,10 +50,19 @@ let package = Package(
         .target(name: "AudiogidStore", dependencies: [
             "AudiogidCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        // The MPD-protocol control socket and the kiosk daemon's wiring (config, player, store, audio).
+        // File descriptors, sockets, EINTR, errno-carrying errors, back-off: what every part that talks to the
+        // kernel directly shares.
+        .target(name: "AudiogidPOSIX"),
+        // The kiosk's domain service: player + speaker + play log + tour, typed refusals and events.
         .target(name: "AudiogidKiosk", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidAudio", "AudiogidStore", "AudiogidRoute",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The MPD protocol: the control socket's server and client, parsing requests, translating the kiosk's
+        // events and refusals to MPD's words.
+        .target(name: "AudiogidControl", dependencies: [
+            "AudiogidCore", "AudiogidKiosk", "AudiogidPOSIX",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -63,7 +72,7 @@ let package = Package(
         // Trigger sources: GPIO chardev, serial, NMEA GPS, evdev keypad. Each decodes bytes from a file descriptor.
         // Reads kiosk.yaml's `triggers:` with AudiogidManifest's strict YAML reader.
         .target(name: "AudiogidTriggers", dependencies: [
-            "AudiogidCore", "AudiogidManifest", "CAudiogidShim",
+            "AudiogidCore", "AudiogidManifest", "AudiogidPOSIX", "CAudiogidShim",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -78,7 +87,7 @@ let package = Package(
         // The composition root: kiosk.yaml -> one ServiceGroup of the daemon's parts (store, speaker, kiosk,
         // control socket, triggers, systemd), started in order and stopped in reverse.
         .target(name: "AudiogidDaemon", dependencies: [
-            "AudiogidCore", "AudiogidManifest", "AudiogidStore", "AudiogidKiosk", "AudiogidTriggers",
+            "AudiogidCore", "AudiogidManifest", "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -87,7 +96,8 @@ let package = Package(
         // The app.
         .executableTarget(name: "audiogid", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
-            "AudiogidStore", "AudiogidKiosk", "AudiogidTriggers", "AudiogidDaemon", "AudiogidPackages",
+            "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon",
+            "AudiogidPackages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -101,7 +111,7 @@ let package = Package(
             "AudiogidAudio", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/AudioPlayBenchmark"),
         .executableTarget(name: "daemon-benchmark", dependencies: [
-            "AudiogidCore", "AudiogidKiosk", "AudiogidStore", .product(name: "Logging", package: "swift-log"),
+            "AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidStore", .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/DaemonBenchmark"),
         .executableTarget(name: "validate-benchmark", dependencies: ["AudiogidCore", "AudiogidManifest"],
                           path: "Benchmarks/ValidateBenchmark"),
@@ -120,10 +130,10 @@ let package = Package(
         .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidAudio", "AudiogidManifest"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidStoreTests", dependencies: ["AudiogidCore", "AudiogidStore"]),
-        .testTarget(name: "AudiogidKioskTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidManifest", "AudiogidAudio", "AudiogidStore",
+        .testTarget(name: "AudiogidKioskTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidPOSIX", "AudiogidManifest", "AudiogidAudio", "AudiogidStore",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidTriggers", "CAudiogidShim"]),
-        .testTarget(name: "AudiogidDaemonTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidStore", "AudiogidDaemon",
+        .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidTriggers", "AudiogidPOSIX", "CAudiogidShim"]),
+        .testTarget(name: "AudiogidDaemonTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidStore", "AudiogidDaemon",
                                                           .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AudiogidPackagesTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest", "AudiogidPackages"]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),

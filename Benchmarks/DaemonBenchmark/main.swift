@@ -1,3 +1,4 @@
+import AudiogidControl
 // The control socket's share of press-to-sound latency: from a client's write() of `playstop N` on the unix
 // socket to the kiosk handing the clip to its speaker, in one process on one monotonic clock; and the full
 // round trip to the `OK` (which also covers the play-log row synced to disk before the reply).

@@ -1,3 +1,4 @@
+import AudiogidControl
 import AudiogidCore
 import AudiogidKiosk
 import AudiogidStore

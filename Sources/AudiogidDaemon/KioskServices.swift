@@ -1,3 +1,4 @@
+import AudiogidControl
 import AudiogidKiosk
 import AudiogidStore
 import Logging

@@ -30,7 +30,7 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
     private let loadTour: TourLoading
     private let reloadAll: Reloading
     private let clock: @Sendable () -> Moment
-    let changes = ChangeBoard()
+    public let changes = ChangeBoard()
 
     private var lastError: String?
     private var playlistVersion = 1
@@ -273,7 +273,7 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
 
     private func apply(_ effects: [PlayerEffect], at now: Moment, loaded: Loaded? = nil,
                        ticket: inout StoreWriter.Ticket) -> Result<Void, KioskRefusal> {
-        var changed: Set<MPDSubsystem> = []
+        var changed: Set<KioskChange> = []
         var result: Result<Void, KioskRefusal> = .success(())
         for effect in effects {
             switch effect {
@@ -339,7 +339,7 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
     }
 
     private func adopt(_ tour: InstalledTour, configuration newConfiguration: KioskConfiguration?, at now: Moment,
-                       changed: inout Set<MPDSubsystem>, ticket: inout StoreWriter.Ticket) -> Result<Void, KioskRefusal> {
+                       changed: inout Set<KioskChange>, ticket: inout StoreWriter.Ticket) -> Result<Void, KioskRefusal> {
         installed = tour
         tourGeneration += 1
         for continuation in tourObservers.values { continuation.yield(tour) }

@@ -1,3 +1,4 @@
+import AudiogidPOSIX
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,7 +42,7 @@ public final class GpioChip: Sendable {
         if audiogid_gpio_chip_describe(fd, &nameBuffer, &labelBuffer, &lines) < 0 {
             let code = errno
             close(fd)
-            throw DeviceError(device: path, operation: "GPIO_GET_CHIPINFO_IOCTL", errno: code)
+            throw SystemCallError("GPIO_GET_CHIPINFO_IOCTL", path, errno: code)
         }
         name = cString(nameBuffer)
         label = cString(labelBuffer)
@@ -81,7 +82,7 @@ public final class GpioChip: Sendable {
             // A driver without debounce support: software debounce in GpioButtonDecoder still applies.
             request = audiogid_gpio_request_inputs(fd, offsets, UInt32(offsets.count), flags, 0, "audiogid")
         }
-        if request < 0 { throw DeviceError(device: path, operation: "GPIO_V2_GET_LINE_IOCTL (inputs \(offsets))", errno: errno) }
+        if request < 0 { throw SystemCallError("GPIO_V2_GET_LINE_IOCTL (inputs \(offsets))", path, errno: errno) }
         _ = fcntl(request, F_SETFL, fcntl(request, F_GETFL) | O_NONBLOCK)
         return request
     }
@@ -91,7 +92,7 @@ public final class GpioChip: Sendable {
         var flags = audiogid_GPIO_V2_LINE_FLAG_OUTPUT
         if activeLow { flags |= audiogid_GPIO_V2_LINE_FLAG_ACTIVE_LOW }
         let request = audiogid_gpio_request_outputs(fd, offsets, UInt32(offsets.count), flags, "audiogid")
-        if request < 0 { throw DeviceError(device: path, operation: "GPIO_V2_GET_LINE_IOCTL (outputs \(offsets))", errno: errno) }
+        if request < 0 { throw SystemCallError("GPIO_V2_GET_LINE_IOCTL (outputs \(offsets))", path, errno: errno) }
         return request
     }
 }

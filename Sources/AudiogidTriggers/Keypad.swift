@@ -1,3 +1,4 @@
+import AudiogidPOSIX
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -194,7 +195,7 @@ public enum EvdevDevice {
             let what = code == EBUSY ? "EVIOCGRAB (another program has grabbed it)"
                 : code == ENOTTY || code == EINVAL ? "EVIOCGRAB (not an input device; give a /dev/input/event* path)"
                 : "EVIOCGRAB"
-            throw DeviceError(device: path, operation: what, errno: code)
+            throw SystemCallError(what, path, errno: code)
         }
         return fd
     }

@@ -1,3 +1,4 @@
+import AudiogidPOSIX
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,11 +14,11 @@ public struct PseudoTerminal: Sendable {
 
     /// Opens a pair with the secondary side already raw: a cooked pty would echo everything written
     /// back to the primary side, where nobody reads it.
-    public static func open() throws(DeviceError) -> PseudoTerminal {
+    public static func open() throws(SystemCallError) -> PseudoTerminal {
         var primary: Int32 = -1, secondary: Int32 = -1
         var name = [CChar](repeating: 0, count: 64)
         guard audiogid_openpty(&primary, &secondary, &name) == 0 else {
-            throw DeviceError(device: "pseudo-terminal", operation: "openpty", errno: errno)
+            throw SystemCallError("openpty", "pseudo-terminal", errno: errno)
         }
         var options = termios()
         tcgetattr(secondary, &options)

@@ -1,3 +1,4 @@
+import AudiogidPOSIX
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import AudiogidControl
 import ArgumentParser
 import AudiogidKiosk
 import Foundation

@@ -1,3 +1,4 @@
+import AudiogidPOSIX
 import AudiogidCore
 import Foundation
 import Testing

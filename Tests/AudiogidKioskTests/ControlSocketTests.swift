@@ -1,3 +1,5 @@
+@testable import AudiogidControl
+import AudiogidPOSIX
 import AudiogidCore
 import Foundation
 import Testing
@@ -210,7 +212,7 @@ import Glibc
 
     @Test func staleSocketIsReplacedButALiveOneIsRefused() throws {
         let rig = try KioskRig()
-        #expect(throws: SocketError.self) { _ = try ControlServer.listenUnix(rig.socket) }
+        #expect(throws: SystemCallError.self) { _ = try ControlServer.listenUnix(rig.socket) }
         let stale = rig.folder.appendingPathComponent("stale.sock").path
         let fd = try ControlServer.listenUnix(stale)
         close(fd)  // the file stays, nobody listens: as after kill -9
@@ -222,7 +224,7 @@ import Glibc
         #expect(info.st_mode & 0o777 == 0o660)
         let plain = rig.folder.appendingPathComponent("plain.txt").path
         _ = FileManager.default.createFile(atPath: plain, contents: Data("x".utf8))
-        #expect(throws: SocketError.self) { _ = try ControlServer.listenUnix(plain) }
+        #expect(throws: SystemCallError.self) { _ = try ControlServer.listenUnix(plain) }
     }
 
     @Test func tcpWithPasswordsGrantsPermissions() throws {
@@ -252,7 +254,7 @@ import Glibc
         let (fd, port) = try ControlServer.listenTCP(address: "localhost", port: 0)
         defer { close(fd) }
         #expect(port > 0)
-        #expect(throws: SocketError.self) { _ = try ControlServer.listenTCP(address: "kiosk.local", port: 0) }
+        #expect(throws: SystemCallError.self) { _ = try ControlServer.listenTCP(address: "kiosk.local", port: 0) }
     }
 
     @Test func ctlTranslatesVisitorWords() {

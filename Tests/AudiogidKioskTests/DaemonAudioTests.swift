@@ -1,3 +1,4 @@
+@testable import AudiogidControl
 import AudiogidCore
 import AudiogidManifest
 import AudiogidStore

@@ -1,3 +1,5 @@
+@testable import AudiogidControl
+import AudiogidPOSIX
 import AudiogidCore
 import AudiogidStore
 import AudiogidTestSupport

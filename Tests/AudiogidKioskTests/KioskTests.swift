@@ -1,3 +1,4 @@
+@testable import AudiogidControl
 import AudiogidCore
 import AudiogidStore
 import AudiogidTestSupport

@@ -1,3 +1,4 @@
+import AudiogidPOSIX
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -147,7 +148,7 @@ final class OneShot: Sendable {
     init(_ fd: Int32) { self.fd = Mutex(fd) }
     func take() throws -> Int32 {
         guard let fd = fd.withLock({ value -> Int32? in defer { value = nil }; return value }) else {
-            throw DeviceError(device: "pipe", operation: "open", errno: ENOENT)
+            throw SystemCallError("open", "pipe", errno: ENOENT)
         }
         return fd
     }

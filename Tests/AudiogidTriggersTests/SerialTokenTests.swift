@@ -1,3 +1,4 @@
+import AudiogidPOSIX
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -99,10 +100,10 @@ import Testing
         #expect(options.c_iflag & tcflag_t(ICRNL) == 0)
         #expect(options.c_lflag & tcflag_t(ICANON) == 0)
         #expect(options.c_lflag & tcflag_t(ECHO) == 0)
-        #expect(throws: DeviceError.self) { try SerialPort.open(dir + "/ttyUSB9", baud: 9600, framing: SerialFraming("8N1")) }
+        #expect(throws: SystemCallError.self) { try SerialPort.open(dir + "/ttyUSB9", baud: 9600, framing: SerialFraming("8N1")) }
         // A plain file is not a terminal: refused with the call that failed, not read as tokens.
         #expect(FileManager.default.createFile(atPath: dir + "/plain", contents: Data("BTN1\n".utf8)))
-        #expect(throws: DeviceError(device: dir + "/plain", operation: "tcgetattr", errno: ENOTTY)) {
+        #expect(throws: SystemCallError("tcgetattr", dir + "/plain", errno: ENOTTY)) {
             try SerialPort.open(dir + "/plain", baud: 9600, framing: SerialFraming("8N1"))
         }
         #expect(throws: TriggerConfigError.self) { try SerialPort.open(port.link, baud: 9601, framing: SerialFraming("8N1")) }

@@ -1,3 +1,5 @@
+import AudiogidPOSIX
+import AudiogidKiosk
 import AudiogidCore
 import Foundation
 import Logging
@@ -37,7 +39,7 @@ public final class ControlServer: Sendable {
 
     /// Binds the sockets and starts accepting. Throws when another live daemon owns the socket path;
     /// a stale socket file left by a crash is replaced.
-    public func start() throws(SocketError) {
+    public func start() throws(SystemCallError) {
         let unixFD = try Self.listenUnix(settings.socketPath)
         try serve(unixFD, permissions: Set(ControlPermission.allCases), label: settings.socketPath)
         if let port = settings.tcpPort {
@@ -64,7 +66,7 @@ public final class ControlServer: Sendable {
     }
 
     /// Hands a bound, listening socket to the event loops.
-    private func serve(_ fd: Int32, permissions: Set<ControlPermission>, label: String) throws(SocketError) {
+    private func serve(_ fd: Int32, permissions: Set<ControlPermission>, label: String) throws(SystemCallError) {
         let logger = logger
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelInitializer { channel in
@@ -80,7 +82,7 @@ public final class ControlServer: Sendable {
             state.withLock { $0.listeners.append(channel) }
         } catch {
             close(fd)
-            throw SocketError("listen", "\(label): \(error)", errno: EIO)
+            throw SystemCallError("listen", label, errno: EIO, explanation: "\(label): listen failed: \(error)")
         }
     }
 
@@ -107,11 +109,11 @@ public final class ControlServer: Sendable {
         }
     }
 
-    static func listenUnix(_ path: String) throws(SocketError) -> Int32 {
+    static func listenUnix(_ path: String) throws(SystemCallError) -> Int32 {
         var info = stat()
         if lstat(path, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFSOCK else {
-                throw SocketError("bind", "\(path) exists and is not a socket; refusing to replace it", errno: EEXIST)
+                throw SystemCallError("bind", path, errno: EEXIST, explanation: "\(path) exists and is not a socket; refusing to replace it")
             }
             do {
                 let fd = try Socket.connectUnix(path)
@@ -121,31 +123,31 @@ public final class ControlServer: Sendable {
                 unlink(path)  // a socket file left by a crash: nobody listens on it
             }
             if lstat(path, &info) == 0 {
-                throw SocketError("bind", "\(path) is in use by a running daemon (stop it first, or give another --socket)", errno: EADDRINUSE)
+                throw SystemCallError("bind", path, errno: EADDRINUSE, explanation: "\(path) is in use by a running daemon (stop it first, or give another --socket)")
             }
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SocketError("socket") }
+        guard fd >= 0 else { throw SystemCallError("socket") }
         var address = try unixAddress(path, closing: fd)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard bound == 0 else { let error = SocketError("bind", path); close(fd); throw error }
+        guard bound == 0 else { let error = SystemCallError("bind", path); close(fd); throw error }
         chmod(path, 0o660)
-        guard listen(fd, 64) == 0 else { let error = SocketError("listen", path); close(fd); throw error }
+        guard listen(fd, 64) == 0 else { let error = SystemCallError("listen", path); close(fd); throw error }
         return fd
     }
 
-    private static func unixAddress(_ path: String, closing fd: Int32) throws(SocketError) -> sockaddr_un {
+    private static func unixAddress(_ path: String, closing fd: Int32) throws(SystemCallError) -> sockaddr_un {
         do { return try Socket.unixAddress(path) } catch { close(fd); throw error }
     }
 
-    static func listenTCP(address requested: String, port: Int) throws(SocketError) -> (Int32, Int) {
+    static func listenTCP(address requested: String, port: Int) throws(SystemCallError) -> (Int32, Int) {
         let address = requested == "localhost" ? "127.0.0.1" : requested
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SocketError("socket") }
+        guard fd >= 0 else { throw SystemCallError("socket") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var socketAddress = sockaddr_in()
@@ -153,13 +155,13 @@ public final class ControlServer: Sendable {
         socketAddress.sin_port = in_port_t(UInt16(clamping: port).bigEndian)
         guard inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 else {
             close(fd)
-            throw SocketError("bind", "\(address) is not an IPv4 address", errno: EINVAL)
+            throw SystemCallError("bind", address, errno: EINVAL, explanation: "\(address) is not an IPv4 address")
         }
         let bound = withUnsafePointer(to: &socketAddress) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { let error = SocketError("bind", "\(address):\(port)"); close(fd); throw error }
-        guard listen(fd, 64) == 0 else { let error = SocketError("listen"); close(fd); throw error }
+        guard bound == 0 else { let error = SystemCallError("bind", "\(address):\(port)"); close(fd); throw error }
+        guard listen(fd, 64) == 0 else { let error = SystemCallError("listen"); close(fd); throw error }
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &actual) {

@@ -1,3 +1,4 @@
+import AudiogidKiosk
 import AudiogidCore
 import NIOCore
 import NIOPosix
@@ -176,7 +177,7 @@ final class ControlConnection: ChannelDuplexHandler {
                 // Anything but noidle while idle is a protocol error; MPD closes the connection.
                 guard line == .text("noidle") else { close(); return }
                 board.stopWaiting(listener)
-                answerIdle(board.take(listener, interest: interest))
+                answerIdle(board.take(listener, interest: MPDSubsystem.kioskInterest(interest)))
             case .ready:
                 guard context.channel.isWritable, let line = nextLine() else { break loop }
                 handle(line)
@@ -316,7 +317,7 @@ final class ControlConnection: ChannelDuplexHandler {
         guard let context else { return }
         let loop = context.eventLoop
         let connection = NIOLoopBound(self, eventLoop: loop)
-        let changed = board.waitForChanges(listener, interest: interest) {
+        let changed = board.waitForChanges(listener, interest: MPDSubsystem.kioskInterest(interest)) {
             loop.execute { connection.value.changesArrived() }
         }
         if changed.isEmpty {
@@ -328,14 +329,14 @@ final class ControlConnection: ChannelDuplexHandler {
 
     private func changesArrived() {
         guard case .idling(let interest) = mode else { return }
-        answerIdle(board.take(listener, interest: interest))
+        answerIdle(board.take(listener, interest: MPDSubsystem.kioskInterest(interest)))
         handleInput()
     }
 
-    private func answerIdle(_ changed: Set<MPDSubsystem>) {
+    private func answerIdle(_ changed: Set<KioskChange>) {
         mode = .ready
         lastHeard = .now()
-        send(changed.map(\.rawValue).sorted().map { "changed: \($0)" } + ["OK"])
+        send(changed.map { MPDSubsystem($0).rawValue }.sorted().map { "changed: \($0)" } + ["OK"])
     }
 
     // MARK: - Framing

@@ -1,3 +1,4 @@
+import AudiogidKiosk
 import AudiogidCore
 import Foundation
 

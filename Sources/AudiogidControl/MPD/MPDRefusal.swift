@@ -1,3 +1,4 @@
+import AudiogidKiosk
 /// The kiosk's refusals in MPD's words: the ACK code a client is written against.
 extension MPDError {
     init(_ refusal: KioskRefusal) {

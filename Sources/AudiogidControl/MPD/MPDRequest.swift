@@ -1,3 +1,4 @@
+import AudiogidKiosk
 /// One command line of the MPD protocol, split into its name and arguments.
 ///
 /// MPD's quoting: arguments are separated by spaces or tabs; an argument may be enclosed in double

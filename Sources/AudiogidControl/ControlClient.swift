@@ -1,3 +1,5 @@
+import AudiogidPOSIX
+import AudiogidKiosk
 import AudiogidCore
 import Foundation
 #if canImport(Glibc)
@@ -34,7 +36,7 @@ public final class ControlClient {  // one thread at a time
         greeting = readLine() ?? ""
         guard greeting.hasPrefix("OK MPD ") else {
             close(fd)
-            throw SocketError("connect", "\(address) did not greet as an MPD server (\(greeting.isEmpty ? "no answer" : greeting))", errno: EPROTO)
+            throw SystemCallError("connect", address, errno: EPROTO, explanation: "\(address) did not greet as an MPD server (\(greeting.isEmpty ? "no answer" : greeting))")
         }
     }
 
@@ -42,7 +44,7 @@ public final class ControlClient {  // one thread at a time
 
     /// Sends one raw protocol line and reads its reply.
     public func send(_ line: String) throws -> Reply {
-        guard Socket.sendAll(fd, Array((line + "\n").utf8)) else { throw SocketError("send") }
+        guard Socket.sendAll(fd, Array((line + "\n").utf8)) else { throw SystemCallError("send") }
         return try readReply()
     }
 
@@ -55,7 +57,7 @@ public final class ControlClient {  // one thread at a time
             if line.hasPrefix("ACK ") { return Reply(lines: lines, ack: line) }
             lines.append(line)
         }
-        throw SocketError("recv", "the daemon closed the connection", errno: ECONNRESET)
+        throw SystemCallError("recv", errno: ECONNRESET, explanation: "the daemon closed the connection")
     }
 
     private func readLine() -> String? {

@@ -1,3 +1,4 @@
+import AudiogidKiosk
 import NIOCore
 
 /// Runs a task's jobs on one event loop: a command a connection hands the kiosk runs, and resumes once
