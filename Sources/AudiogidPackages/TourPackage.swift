@@ -150,21 +150,19 @@ public final class TourPackage {
     public func checkFiles(writingInto folder: URL? = nil, progress: (String) -> Void = { _ in }) throws(PackageRefusal) {
         for file in manifest.files {
             guard let entry = entries[Array(file.path.utf8)] else { throw .missingFile(path: file.path) }
-            var output: FileHandle?
+            var output: Int32 = -1
             if let folder {
                 let target = folder.appendingPathComponent(file.path)
                 do {
                     try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    // O_EXCL: an entry can never write through something already there.
-                    let fd = open(target.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-                    guard fd >= 0 else { throw PackageRefusal.io("\(target.path): cannot be created: \(String(cString: strerror(errno)))") }
-                    output = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-                } catch let refusal as PackageRefusal {
-                    throw refusal
                 } catch {
-                    throw .io("\(target.path): cannot be created: \(error.localizedDescription)")
+                    throw .io("\(target.deletingLastPathComponent().path): cannot be created: \(error.localizedDescription)")
                 }
+                // O_EXCL and O_NOFOLLOW: an entry can never write through something already there.
+                output = open(target.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+                guard output >= 0 else { throw .io("\(target.path): cannot be created: \(String(cString: strerror(errno)))") }
             }
+            defer { if output >= 0 { close(output) } }
             var hasher = SHA256Hasher()
             var count: Int64 = 0
             do {
@@ -173,17 +171,12 @@ public final class TourPackage {
                     count += Int64(chunk.count)
                     if count > file.size { throw PackageRefusal.fileMismatch(path: file.path, reason: "holds more bytes than the manifest's \(file.size)") }
                     hasher.update(chunk)
-                    if let output { try output.write(contentsOf: chunk) }
+                    if output >= 0 { try Self.writeAll(output, chunk, path: file.path) }
                 }
-                try output?.synchronize()
-                try output?.close()
+                if output >= 0, fsync(output) != 0 { throw Self.writeRefusal(errno, path: file.path) }
             } catch let refusal as PackageRefusal {
                 throw refusal
             } catch {
-                let nsError = error as NSError
-                if nsError.code == Int(ENOSPC) || (nsError.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ENOSPC) {
-                    throw .io("the disk filled up while unpacking \(file.path)")
-                }
                 throw .fileMismatch(path: file.path, reason: "cannot be read from the package: \(error)")
             }
             guard count == file.size else { throw .fileMismatch(path: file.path, reason: "holds \(count) bytes, the manifest says \(file.size)") }
@@ -192,5 +185,28 @@ public final class TourPackage {
             }
             progress(file.path)
         }
+    }
+
+    private static func writeAll(_ fd: Int32, _ chunk: Data, path: String) throws(PackageRefusal) {
+        var failure: Int32 = 0
+        chunk.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure != 0 { throw writeRefusal(failure, path: path) }
+    }
+
+    private static func writeRefusal(_ code: Int32, path: String) -> PackageRefusal {
+        code == ENOSPC || code == EDQUOT
+            ? .io("the disk filled up while unpacking \(path)")
+            : .io("\(path): cannot be written: \(String(cString: strerror(code)))")
     }
 }

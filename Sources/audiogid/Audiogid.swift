@@ -8,7 +8,8 @@ struct Audiogid: AsyncParsableCommand {
         abstract: "Offline audio guide: validate and describe tours, plan routes, play stops.",
         subcommands: [ValidateCommand.self, CheckConfigCommand.self, InfoCommand.self, RouteCommand.self, PlayCommand.self,
                       DaemonCommand.self, CtlCommand.self, StatsCommand.self, TriggersCommand.self, GpsCommand.self,
-                      KeygenCommand.self, PackCommand.self, VerifyCommand.self]
+                      KeygenCommand.self, PackCommand.self, VerifyCommand.self, InstallCommand.self,
+                      RollbackCommand.self, UninstallCommand.self, ListCommand.self]
     )
 
     /// Runs the command line, mapping usage mistakes to exit status 2 (as `validate` promises staff and scripts)
