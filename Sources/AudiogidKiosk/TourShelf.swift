@@ -44,7 +44,9 @@ public struct TourShelf: Sendable {
             throw KioskSetupError("tour \(id) cannot be loaded:\n\(error.description)")
         }
         let loudness = index(loaded)
-        return InstalledTour(loaded: loaded, order: routeOrder(loaded), loudness: loudness)
+        var installed = InstalledTour(loaded: loaded, order: routeOrder(loaded), loudness: loudness)
+        if audio != audioDirectory { installed.libraryAudioDirectory = URL(fileURLWithPath: audioDirectory) }
+        return installed
     }
 
     /// The queue's order: the author's, or for `order: optimize` the route engine's (over the tour's

@@ -101,19 +101,28 @@ public struct MinisignSecretKey: Sendable {
         return bytes
     }
 
+    /// How hard scrypt works to encrypt a key: minisign's default (1 GiB, seconds), or light (16 MiB) for tests.
+    /// The file records the cost, so `minisign` and Audiogid read a key of either.
+    public struct ScryptCost: Sendable {
+        let opsLimit: UInt64
+        let memLimit: UInt64
+        public static let minisignDefault = ScryptCost(opsLimit: Sodium.scryptOpsLimit, memLimit: Sodium.scryptMemLimit)
+        public static let light = ScryptCost(opsLimit: 524_288, memLimit: 16_777_216)
+    }
+
     /// The file text; encrypted with scrypt when `password` is given, as `minisign -G` does, else as `minisign -G -W`.
-    public func fileText(password: String?) -> String {
+    public func fileText(password: String?, cost: ScryptCost = .minisignDefault) -> String {
         let checksum = Sodium.blake2b([Minisign.signatureAlgorithm, keyID, secretKey], length: 32)
         var secret = keyID + secretKey + checksum
         var header = Minisign.signatureAlgorithm
         if let password {
             let salt = Sodium.randomBytes(Sodium.scryptSaltBytes)
-            let stream = Sodium.scrypt(password: Array(password.utf8), salt: salt, opsLimit: Sodium.scryptOpsLimit,
-                                       memLimit: Sodium.scryptMemLimit, length: secret.count) ?? []
+            let stream = Sodium.scrypt(password: Array(password.utf8), salt: salt, opsLimit: cost.opsLimit,
+                                       memLimit: cost.memLimit, length: secret.count) ?? []
             precondition(stream.count == secret.count, "scrypt failed to derive a key stream")
             for index in secret.indices { secret[index] ^= stream[index] }
             header += [UInt8(ascii: "S"), UInt8(ascii: "c"), UInt8(ascii: "B"), UInt8(ascii: "2")] + salt
-                + Self.littleEndianBytes(Sodium.scryptOpsLimit) + Self.littleEndianBytes(Sodium.scryptMemLimit)
+                + Self.littleEndianBytes(cost.opsLimit) + Self.littleEndianBytes(cost.memLimit)
         } else {
             header += [0, 0, UInt8(ascii: "B"), UInt8(ascii: "2")] + [UInt8](repeating: 0, count: 48)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AudiogidControl
+import AudiogidDaemon
 import AudiogidKiosk
 import AudiogidManifest
 import AudiogidPOSIX
@@ -8,16 +9,31 @@ import AudiogidStore
 import Foundation
 import Logging
 
-/// Where the installing commands act, and how they reach a running daemon.
+/// Where the installing commands act, and how they reach a running daemon: from the flags, or from the kiosk's
+/// kiosk.yaml (its data folder, control socket and `packages:` section).
 struct LibraryOptions: ParsableArguments {
-    @Option(help: "The kiosk's data folder (holding tours/ and releases/).") var data: String
+    @Option(help: "The kiosk's data folder (holding tours/ and releases/).") var data: String?
+    @Option(help: "The kiosk's kiosk.yaml: its data folder, control socket and packages settings.") var config: String?
     @Option(help: "The running daemon's control socket, told to reload after a change.") var socket: String?
 
-    var dataURL: URL { URL(fileURLWithPath: data) }
+    func validate() throws {
+        if data == nil, config == nil { throw ValidationError("give the kiosk's data folder with --data DIR (or its kiosk.yaml with --config)") }
+    }
 
-    /// `reload` over the control socket; a socket nobody listens on means no daemon runs.
-    func reloadDaemon() -> DaemonReload {
-        DaemonReloader.reload(socket: socket ?? ControlSettings.defaultSocketPath)
+    /// kiosk.yaml, when given; a file with errors stops the command with them.
+    func kioskFile() throws -> KioskFile? {
+        guard let config else { return nil }
+        do { return try KioskFile.read(path: config) } catch {
+            printError(error.problems.map(\.line).joined(separator: "\n"))
+            throw ExitCode(1)
+        }
+    }
+
+    func resolved() throws -> (data: String, socket: String, packages: PackageSettings) {
+        let file = try kioskFile()
+        let dataFolder = data ?? file?.configuration.dataDirectory ?? "."
+        return (dataFolder, socket ?? file?.configuration.control.socketPath ?? ControlSettings.defaultSocketPath,
+                file?.packages ?? PackageSettings())
     }
 }
 
@@ -63,21 +79,27 @@ struct InstallCommand: ParsableCommand {
 
     @Argument(help: "The package file (ID-VERSION.audiogid).") var package: String
     @OptionGroup var library: LibraryOptions
-    @Option(help: "Folder of trusted public keys (*.pub).") var trustedKeys = TrustPolicy.defaultKeysDirectory
-    @Flag(help: "Accept an unsigned package (a kiosk whose packages.require_signature is false).") var allowUnsigned = false
+    @Option(help: "Folder of trusted public keys (*.pub); default: kiosk.yaml's packages.trusted_keys, else /etc/audiogid/trusted-keys.")
+    var trustedKeys: String?
+    @Flag(help: "Accept an unsigned package (as a kiosk.yaml with packages.require_signature: false does).") var allowUnsigned = false
     @Flag(help: "Install a version older than the highest one installed, on purpose.") var allowDowngrade = false
     @Option(help: "The clip index database (default: DATA/audiogid.sqlite).") var database: String?
     @OptionGroup var limits: LimitOptions
 
     func run() throws {
+        let (data, socket, settings) = try library.resolved()
         let trust: TrustPolicy
-        do { trust = try TrustPolicy.directory(trustedKeys, requireSignature: !allowUnsigned) } catch {
+        do {
+            trust = try TrustPolicy.directory(trustedKeys ?? settings.trustedKeys,
+                                              requireSignature: !allowUnsigned && settings.requireSignature)
+        } catch {
             printError("\(error)")
             throw ExitCode(1)
         }
-        var installer = TourInstaller(dataDirectory: library.dataURL, trust: trust, limits: limits.limits,
-                                      indexClips: ClipIndexing.indexer(data: library.data, database: database),
-                                      reloadDaemon: library.reloadDaemon)
+        var installer = TourInstaller(dataDirectory: URL(fileURLWithPath: data), trust: trust,
+                                      limits: limits.isDefault ? settings.limits : limits.limits,
+                                      indexClips: ClipIndexing.indexer(data: data, database: database),
+                                      reloadDaemon: { DaemonReloader.reload(socket: socket) })
         installer.checkpoint = InstallCheckpoints.fromEnvironment()
         do {
             let outcome = try installer.install(URL(fileURLWithPath: package), allowDowngrade: allowDowngrade)
@@ -101,8 +123,9 @@ struct RollbackCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func run() throws {
-        let installer = TourInstaller(dataDirectory: library.dataURL, trust: TrustPolicy(keys: [], source: ""),
-                                      reloadDaemon: library.reloadDaemon)
+        let (data, socket, _) = try library.resolved()
+        let installer = TourInstaller(dataDirectory: URL(fileURLWithPath: data), trust: TrustPolicy(keys: [], source: ""),
+                                      reloadDaemon: { DaemonReloader.reload(socket: socket) })
         do {
             let outcome = try installer.rollback(tour)
             print("tour \(tour) is back at version \(outcome.version) (was \(outcome.previous.map(\.description) ?? "?")); \(DaemonReloader.describe(outcome.daemon))")
@@ -120,8 +143,9 @@ struct UninstallCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func run() throws {
-        let installer = TourInstaller(dataDirectory: library.dataURL, trust: TrustPolicy(keys: [], source: ""),
-                                      reloadDaemon: library.reloadDaemon)
+        let (data, socket, _) = try library.resolved()
+        let installer = TourInstaller(dataDirectory: URL(fileURLWithPath: data), trust: TrustPolicy(keys: [], source: ""),
+                                      reloadDaemon: { DaemonReloader.reload(socket: socket) })
         do {
             let daemon = try installer.uninstall(tour)
             print("uninstalled tour \(tour); \(DaemonReloader.describe(daemon))")

@@ -124,6 +124,8 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "Most megabytes one file may unpack to.") var maxFileMb = Int(PackageLimits().maxFileBytes >> 20)
     @Option(help: "Highest compression ratio of a compressed entry.") var maxRatio = PackageLimits().maxCompressionRatio
 
+    var isDefault: Bool { limits == PackageLimits() }
+
     var limits: PackageLimits {
         PackageLimits(maxEntries: maxEntries, maxTotalBytes: Int64(maxTotalMb) << 20, maxFileBytes: Int64(maxFileMb) << 20,
                       maxCompressionRatio: maxRatio)

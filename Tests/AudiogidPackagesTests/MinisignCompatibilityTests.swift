@@ -10,26 +10,26 @@ struct MinisignCompatibilityTests {
 
     var folder: URL { fixture.root }
 
-    @Test func minisignVerifiesWhatWeSign() throws {
+    @Test func minisignVerifiesWhatWeSign() async throws {
         let file = folder.appendingPathComponent("note.txt")
         try Data("a tour manifest\n".utf8).write(to: file)
         let signature = MinisignSignature.sign([UInt8](try Data(contentsOf: file)), with: fixture.key, trustedComment: "tour:dvor\tversion:1")
         try Data(signature.fileText.utf8).write(to: folder.appendingPathComponent("note.txt.minisig"))
-        let result = try PackageFixture.run("/usr/bin/minisign", ["-V", "-P", fixture.key.publicKey.base64, "-m", file.path])
+        let result = try await PackageFixture.run("/usr/bin/minisign", ["-V", "-P", fixture.key.publicKey.base64, "-m", file.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Trusted comment: tour:dvor\tversion:1"))
 
         // One byte changed: minisign refuses too.
         try Data("a tour manifesT\n".utf8).write(to: file)
-        #expect(try PackageFixture.run("/usr/bin/minisign", ["-V", "-P", fixture.key.publicKey.base64, "-m", file.path]).status != 0)
+        #expect(try await PackageFixture.run("/usr/bin/minisign", ["-V", "-P", fixture.key.publicKey.base64, "-m", file.path]).status != 0)
     }
 
-    @Test func weVerifyWhatMinisignSignsAndSignWithItsUnencryptedKey() throws {
-        let generated = try PackageFixture.run("/usr/bin/minisign", ["-G", "-W", "-p", "m.pub", "-s", "m.key"], in: folder)
+    @Test func weVerifyWhatMinisignSignsAndSignWithItsUnencryptedKey() async throws {
+        let generated = try await PackageFixture.run("/usr/bin/minisign", ["-G", "-W", "-p", "m.pub", "-s", "m.key"], in: folder)
         #expect(generated.status == 0, "\(generated.stderr)")
         let file = folder.appendingPathComponent("data.bin")
         try Data((0..<5000).map { UInt8($0 % 251) }).write(to: file)
-        let signed = try PackageFixture.run("/usr/bin/minisign", ["-S", "-s", "m.key", "-m", "data.bin", "-t", "tour:x\tversion:2"], in: folder)
+        let signed = try await PackageFixture.run("/usr/bin/minisign", ["-S", "-s", "m.key", "-m", "data.bin", "-t", "tour:x\tversion:2"], in: folder)
         #expect(signed.status == 0, "\(signed.stderr)")
 
         let publicKey = try MinisignPublicKey.read(from: folder.appendingPathComponent("m.pub"))
@@ -46,43 +46,48 @@ struct MinisignCompatibilityTests {
         #expect(secret.publicKey == publicKey)
         let ours = MinisignSignature.sign([UInt8](try Data(contentsOf: file)), with: secret, trustedComment: "ours")
         try Data(ours.fileText.utf8).write(to: folder.appendingPathComponent("data.bin.minisig"))
-        let verified = try PackageFixture.run("/usr/bin/minisign", ["-V", "-p", "m.pub", "-m", "data.bin"], in: folder)
+        let verified = try await PackageFixture.run("/usr/bin/minisign", ["-V", "-p", "m.pub", "-m", "data.bin"], in: folder)
         #expect(verified.status == 0, "\(verified.stderr)")
     }
 
     /// minisign's password-protected key (scrypt with 1 GiB, a few seconds) decrypts here; a wrong password is refused.
-    @Test func minisignEncryptedKeyWithPassword() throws {
-        let generated = try PackageFixture.shell("printf 'korova\\nkorova\\n' | minisign -G -p e.pub -s e.key", in: folder)
+    @Test func minisignEncryptedKeyWithPassword() async throws {
+        let generated = try await PackageFixture.shell("printf 'korova\\nkorova\\n' | minisign -G -p e.pub -s e.key", in: folder)
         #expect(generated.status == 0, "\(generated.stderr)")
         let text = try String(contentsOf: folder.appendingPathComponent("e.key"), encoding: .utf8)
         #expect(try MinisignSecretKey.isEncrypted(text: text, source: "e.key"))
-        let secret = try MinisignSecretKey(text: text, source: "e.key") { "korova" }
+        // scrypt with 1 GiB holds a CPU for seconds: on a thread of its own, not the test pool's.
+        let secret = try await PackageFixture.onThread { try MinisignSecretKey(text: text, source: "e.key") { "korova" } }
         #expect(secret.publicKey == (try MinisignPublicKey.read(from: folder.appendingPathComponent("e.pub"))))
-        #expect(throws: MinisignError("e.key: wrong password for this secret key")) {
-            _ = try MinisignSecretKey(text: text, source: "e.key") { "koza" }
+        // A wrong password, on a key of the same format at a light scrypt cost (the file carries the cost).
+        let light = MinisignSecretKey.generate().fileText(password: "korova", cost: .light)
+        #expect(throws: MinisignError("light.key: wrong password for this secret key")) {
+            _ = try MinisignSecretKey(text: light, source: "light.key") { "koza" }
         }
     }
 
     /// Our keygen's files, encrypted and not, are used by minisign to sign, and our public key verifies it.
-    @Test func minisignSignsWithOurKeys() throws {
+    @Test func minisignSignsWithOurKeys() async throws {
         let key = MinisignSecretKey.generate()
         try Data(key.fileText(password: nil).utf8).write(to: folder.appendingPathComponent("plain.key"))
-        try Data(key.fileText(password: "sekret").utf8).write(to: folder.appendingPathComponent("locked.key"))
+        // At a light scrypt cost: minisign takes the cost from the file, as it does its own keys'.
+        let locked = key.fileText(password: "sekret", cost: .light)
+        try Data(locked.utf8).write(to: folder.appendingPathComponent("locked.key"))
         try Data(key.publicKey.fileText.utf8).write(to: folder.appendingPathComponent("ours.pub"))
         try Data("hello\n".utf8).write(to: folder.appendingPathComponent("f.txt"))
 
-        let plain = try PackageFixture.run("/usr/bin/minisign", ["-S", "-W", "-s", "plain.key", "-m", "f.txt"], in: folder)
+        let plain = try await PackageFixture.run("/usr/bin/minisign", ["-S", "-W", "-s", "plain.key", "-m", "f.txt"], in: folder)
         #expect(plain.status == 0, "\(plain.stderr)")
-        #expect(try PackageFixture.run("/usr/bin/minisign", ["-V", "-p", "ours.pub", "-m", "f.txt"], in: folder).status == 0)
+        #expect(try await PackageFixture.run("/usr/bin/minisign", ["-V", "-p", "ours.pub", "-m", "f.txt"], in: folder).status == 0)
 
         try FileManager.default.removeItem(at: folder.appendingPathComponent("f.txt.minisig"))
-        let locked = try PackageFixture.shell("printf 'sekret\\n' | minisign -S -s locked.key -m f.txt", in: folder)
-        #expect(locked.status == 0, "\(locked.stderr)")
+        let signedLocked = try await PackageFixture.shell("printf 'sekret\\n' | minisign -S -s locked.key -m f.txt", in: folder)
+        #expect(signedLocked.status == 0, "\(signedLocked.stderr)")
         let signature = try MinisignSignature(text: String(contentsOf: folder.appendingPathComponent("f.txt.minisig"), encoding: .utf8), source: "sig")
         try signature.verify([UInt8](Data("hello\n".utf8)), with: key.publicKey)
     }
 
-    @Test func aChangedTrustedCommentIsRefused() throws {
+    @Test func aChangedTrustedCommentIsRefused() async throws {
         let data = [UInt8]("manifest".utf8)
         let signature = MinisignSignature.sign(data, with: fixture.key, trustedComment: "tour:dvor\tversion:1")
         let forged = signature.fileText.replacingOccurrences(of: "version:1", with: "version:9")

@@ -8,7 +8,7 @@ struct PackTests {
     let fixture: PackageFixture
     init() throws { fixture = try PackageFixture() }
 
-    @Test func theSameTourPacksTheSameBytesAndVerifies() throws {
+    @Test func theSameTourPacksTheSameBytesAndVerifies() async throws {
         let first = try fixture.pack(name: "a.audiogid")
         let second = try fixture.pack(name: "b.audiogid")
         #expect(try Data(contentsOf: first) == Data(contentsOf: second))
@@ -22,32 +22,32 @@ struct PackTests {
                                                        "audio/dvor/02.ru.ogg", "tour.yaml"])
     }
 
-    @Test func onlyReferencedClipsAreStoredUncompressed() throws {
+    @Test func onlyReferencedClipsAreStoredUncompressed() async throws {
         // A clip in the tour's audio folder that no stop names stays out of the package.
         try Data(count: 1000).write(to: fixture.library.appendingPathComponent("audio/dvor/draft.wav"))
         let url = try fixture.pack()
-        let names = try fixture.entries(of: url).map(\.name)
+        let names = try await fixture.entries(of: url).map(\.name)
         #expect(!names.contains { $0.hasSuffix("draft.wav") })
         #expect(names.first == "manifest.json")
-        let listing = try PackageFixture.run("/usr/bin/python3", ["-c", """
+        let listing = try await PackageFixture.run("/usr/bin/python3", ["-c", """
             import sys, zipfile
             print(set(i.compress_type for i in zipfile.ZipFile(sys.argv[1]).infolist()))
             """, url.path])
         #expect(listing.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "{0}")  // ZIP_STORED only
     }
 
-    @Test func minisignVerifiesThePackagesManifest() throws {
+    @Test func minisignVerifiesThePackagesManifest() async throws {
         let url = try fixture.pack()
-        let entries = try fixture.entries(of: url)
+        let entries = try await fixture.entries(of: url)
         for entry in entries where entry.name.hasPrefix("manifest.json") {
             try entry.data.write(to: fixture.root.appendingPathComponent(entry.name))
         }
-        let result = try PackageFixture.run("/usr/bin/minisign", ["-V", "-P", fixture.key.publicKey.base64, "-m", "manifest.json"], in: fixture.root)
+        let result = try await PackageFixture.run("/usr/bin/minisign", ["-V", "-P", fixture.key.publicKey.base64, "-m", "manifest.json"], in: fixture.root)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("tour:dvor\tversion:1"))
     }
 
-    @Test func aTourThatDoesNotValidateIsNotPacked() throws {
+    @Test func aTourThatDoesNotValidateIsNotPacked() async throws {
         try FileManager.default.removeItem(at: fixture.library.appendingPathComponent("audio/dvor/02.en.ogg"))
         let output = fixture.root.appendingPathComponent("broken.audiogid")
         do {
@@ -60,7 +60,7 @@ struct PackTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.root.path).allSatisfy { !$0.contains("partial") })
     }
 
-    @Test func aVersionIsRequiredAndMustAgree() throws {
+    @Test func aVersionIsRequiredAndMustAgree() async throws {
         try fixture.writeTour(id: "dvor", version: nil)
         #expect(throws: PackingError.self) { try fixture.pack() }
         let url = try fixture.pack(version: TourVersion("2026.11.2"))

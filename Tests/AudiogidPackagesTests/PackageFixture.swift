@@ -81,20 +81,20 @@ final class PackageFixture {
     }
 
     /// The entries of a real package, to be changed before `craft` writes them back.
-    func entries(of package: URL) throws -> [Entry] {
+    func entries(of package: URL) async throws -> [Entry] {
         let script = """
         import base64, json, sys, zipfile
         with zipfile.ZipFile(sys.argv[1]) as z:
             print(json.dumps([{"name": i.filename, "data": base64.b64encode(z.read(i)).decode()} for i in z.infolist()]))
         """
-        let result = try BuiltTool.runProgram(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, package.path])
+        let result = try await Self.run("/usr/bin/python3", ["-c", script, package.path])
         let items = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: String]] ?? []
         return items.map { Entry(name: $0["name"]!, data: Data(base64Encoded: $0["data"]!)!) }
     }
 
     /// Writes `entries` as a zip, exactly as given.
     @discardableResult
-    func craft(_ entries: [Entry], name: String = "crafted-\(UUID().uuidString.prefix(8)).audiogid") throws -> URL {
+    func craft(_ entries: [Entry], name: String = "crafted-\(UUID().uuidString.prefix(8)).audiogid") async throws -> URL {
         let url = root.appendingPathComponent(name)
         let spec = root.appendingPathComponent("\(name).json")
         let json = entries.map { ["name": $0.name, "data": $0.data.base64EncodedString(), "mode": Int($0.mode), "deflate": $0.deflate] as [String: Any] }
@@ -110,7 +110,7 @@ final class PackageFixture {
                 info.compress_type = zipfile.ZIP_DEFLATED if e["deflate"] else zipfile.ZIP_STORED
                 z.writestr(info, base64.b64decode(e["data"]))
         """
-        let result = try BuiltTool.runProgram(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, spec.path, url.path])
+        let result = try await Self.run("/usr/bin/python3", ["-c", script, spec.path, url.path])
         guard result.status == 0 else { throw FixtureError("python could not write the zip: \(result.stderr)") }
         return url
     }
@@ -139,15 +139,35 @@ final class PackageFixture {
         return files
     }
 
-    /// Runs a program to completion (output in files, a deadline so it cannot hang).
-    static func run(_ program: String, _ arguments: [String], in directory: URL? = nil) throws -> BuiltTool.Result {
-        try BuiltTool.runProgram(URL(fileURLWithPath: program), arguments, in: directory ?? BuiltTool.packageRoot)
+    /// Runs a program to completion, awaiting its exit (an event with a deadline) so no thread of the test pool waits.
+    static func run(_ program: String, _ arguments: [String], in directory: URL? = nil) async throws -> ProgramResult {
+        let running = try RunningProgram(URL(fileURLWithPath: program), arguments, in: directory ?? BuiltTool.packageRoot)
+        let status = await running.finish(within: 40)
+        return ProgramResult(status: status, stdout: running.stdout, stderr: running.stderr)
     }
 
     /// A shell line, for feeding passwords to `minisign` on standard input.
-    static func shell(_ line: String, in directory: URL) throws -> BuiltTool.Result {
-        try BuiltTool.runProgram(URL(fileURLWithPath: "/bin/sh"), ["-c", line], in: directory)
+    static func shell(_ line: String, in directory: URL) async throws -> ProgramResult {
+        try await run("/bin/sh", ["-c", line], in: directory)
     }
+
+    /// `audiogid ARGUMENTS`, the built executable, from `directory`.
+    static func audiogid(_ arguments: [String], in directory: URL) async throws -> ProgramResult {
+        try await run(BuiltTool.executable.path, arguments, in: directory)
+    }
+
+    /// Work that holds a CPU for seconds (scrypt with minisign's 1 GiB) runs on a thread of its own, not the test pool's.
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+}
+
+struct ProgramResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
 }
 
 struct FixtureError: Error, CustomStringConvertible {
