@@ -28,8 +28,12 @@ struct KeygenCommand: ParsableCommand {
         let passphrase = password ? try Passphrase.read(prompt: "Password for the new secret key: ", confirm: true) : nil
         let key = MinisignSecretKey.generate()
         do {
-            try KeyFile.write(key.fileText(password: passphrase), to: secretKey, mode: 0o600)
+            // Both files or neither: a lone secret key would block the next try without --force.
             try KeyFile.write(key.publicKey.fileText, to: publicKey, mode: 0o644)
+            do { try KeyFile.write(key.fileText(password: passphrase), to: secretKey, mode: 0o600) } catch {
+                unlink(publicKey)
+                throw error
+            }
         } catch {
             printError("\(error)")
             throw ExitCode(1)
