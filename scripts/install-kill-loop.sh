@@ -13,7 +13,10 @@ AUDIOGID=${AUDIOGID:-$PWD/.build/debug/audiogid}
 ROUNDS=${ROUNDS:-60}
 WORK=$(mktemp -d /tmp/audiogid-kill-loop.XXXXXX)
 DAEMON=""
-cleanup() { [ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+cleanup() {
+    if [ -n "$DAEMON" ]; then kill "$DAEMON" 2>/dev/null || true; wait "$DAEMON" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 mkdir -p "$WORK/data/tours" "$WORK/trusted" "$WORK/packages"
@@ -48,6 +51,8 @@ for round in $(seq 1 "$ROUNDS"); do
     [ -f "$release/release.json" ] || { echo "round $round: $after has no release.json" >&2; exit 1; }
     "$AUDIOGID" validate --quiet "$release" >/dev/null || { echo "round $round: $after does not validate" >&2; exit 1; }
     if [ "$after" = "$before" ]; then old=$((old + 1)); else new=$((new + 1)); fi
+    # A new press (stop, then play 1: pressing the playing stop again would stop it).
+    "$AUDIOGID" ctl --socket "$SOCK" stop >/dev/null
     "$AUDIOGID" ctl --socket "$SOCK" play 1 >/dev/null || { echo "round $round: the daemon does not play" >&2; cat "$WORK/daemon.log" >&2; exit 1; }
     "$AUDIOGID" ctl --socket "$SOCK" status | grep -q "state: play" || { echo "round $round: not playing" >&2; exit 1; }
     # The killed install's leftovers are cleared by the next install; finish this version so the next round starts clean.
