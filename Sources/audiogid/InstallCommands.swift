@@ -29,11 +29,11 @@ struct LibraryOptions: ParsableArguments {
         }
     }
 
-    func resolved() throws -> (data: String, socket: String, packages: PackageSettings) {
+    func resolved() throws -> (data: String, socket: String, packages: PackageSettings, database: String?) {
         let file = try kioskFile()
         let dataFolder = data ?? file?.configuration.dataDirectory ?? "."
         return (dataFolder, socket ?? file?.configuration.control.socketPath ?? ControlSettings.defaultSocketPath,
-                file?.packages ?? PackageSettings())
+                file?.packages ?? PackageSettings(), file?.configuration.databaseOverride)
     }
 }
 
@@ -87,7 +87,7 @@ struct InstallCommand: ParsableCommand {
     @OptionGroup var limits: LimitOptions
 
     func run() throws {
-        let (data, socket, settings) = try library.resolved()
+        let (data, socket, settings, configuredDatabase) = try library.resolved()
         let trust: TrustPolicy
         do {
             trust = try TrustPolicy.directory(trustedKeys ?? settings.trustedKeys,
@@ -98,7 +98,7 @@ struct InstallCommand: ParsableCommand {
         }
         var installer = TourInstaller(dataDirectory: URL(fileURLWithPath: data), trust: trust,
                                       limits: limits.isDefault ? settings.limits : limits.limits,
-                                      indexClips: ClipIndexing.indexer(data: data, database: database),
+                                      indexClips: ClipIndexing.indexer(data: data, database: database ?? configuredDatabase),
                                       reloadDaemon: { DaemonReloader.reload(socket: socket) })
         installer.checkpoint = InstallCheckpoints.fromEnvironment()
         do {
@@ -123,7 +123,7 @@ struct RollbackCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func run() throws {
-        let (data, socket, _) = try library.resolved()
+        let (data, socket, _, _) = try library.resolved()
         let installer = TourInstaller(dataDirectory: URL(fileURLWithPath: data), trust: TrustPolicy(keys: [], source: ""),
                                       reloadDaemon: { DaemonReloader.reload(socket: socket) })
         do {
@@ -143,7 +143,7 @@ struct UninstallCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func run() throws {
-        let (data, socket, _) = try library.resolved()
+        let (data, socket, _, _) = try library.resolved()
         let installer = TourInstaller(dataDirectory: URL(fileURLWithPath: data), trust: TrustPolicy(keys: [], source: ""),
                                       reloadDaemon: { DaemonReloader.reload(socket: socket) })
         do {

@@ -3,8 +3,8 @@
 # After every kill: tours/moyo-selo must link a complete release (release.json present, `audiogid validate`
 # clean), the next install must clear what the killed one left, and the daemon must still play stop 1.
 #
-#   bash scripts/install-kill-loop.sh                 # uses .build/debug/audiogid (swift build first)
-#   ROUNDS=200 AUDIOGID=.build/release/audiogid bash scripts/install-kill-loop.sh
+#   bash Benchmarks/install-killloop.sh                 # uses .build/debug/audiogid (swift build first)
+#   ROUNDS=200 AUDIOGID=.build/release/audiogid bash Benchmarks/install-killloop.sh
 #
 # The test suite kills install at each of its named steps and a few random moments; this is the long run.
 set -euo pipefail
