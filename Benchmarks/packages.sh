@@ -61,13 +61,17 @@ for run in $(seq 1 "$RUNS"); do
     mkdir -p "$WORK/trusted"; cp "$WORK/keys/bench.pub" "$WORK/trusted/"
     read -r t m < <(measure "$AUDIOGID" install "$WORK/big-1.audiogid" --data "$WORK/data" --trusted-keys "$WORK/trusted" --socket "$WORK/none.sock")
     TIMES[install]+="$t "; RSS[install]+="$m "
+    # The same without measuring loudness, to show what the clip index costs.
+    rm -rf "$WORK/data"; mkdir -p "$WORK/data/tours"
+    read -r t m < <(measure "$AUDIOGID" install "$WORK/big-1.audiogid" --data "$WORK/data" --trusted-keys "$WORK/trusted" --socket "$WORK/none.sock" --no-index)
+    TIMES[install-no-index]+="$t "; RSS[install-no-index]+="$m "
 done
 
 PACKAGE_BYTES=$(stat -c %s "$WORK/big-1.audiogid")
 echo "package: $((PACKAGE_BYTES / 1000000)) MB, $RUNS runs, medians"
-printf '%-10s %8s %10s %12s\n' step seconds "MB/s" "peak RSS MB"
-for step in pack verify sha256sum install; do
+printf '%-17s %8s %10s %12s\n' step seconds "MB/s" "peak RSS MB"
+for step in pack verify sha256sum install install-no-index; do
     t=$(echo "${TIMES[$step]}" | tr ' ' '\n' | grep . | median)
     m=$(echo "${RSS[$step]}" | tr ' ' '\n' | grep . | median)
-    printf '%-10s %8.2f %10.0f %12.1f\n' "$step" "$t" "$(echo "$BYTES / $t / 1000000" | bc -l)" "$(echo "$m / 1024" | bc -l)"
+    printf '%-17s %8.2f %10.0f %12.1f\n' "$step" "$t" "$(echo "$BYTES / $t / 1000000" | bc -l)" "$(echo "$m / 1024" | bc -l)"
 done

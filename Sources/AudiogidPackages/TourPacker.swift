@@ -4,7 +4,7 @@ import Foundation
 import ZIPFoundation
 
 /// Writes a tour package: validates the tour first, then stores (never compresses: clips already are)
-/// `tour.yaml`, `paths.geojson` if there is one, exactly the clips the manifest names, and a signed
+/// `tour.yaml`, `paths.geojson` if there is one, exactly the clips the manifest names, and after them a signed
 /// `manifest.json`. The same tour and key give the same bytes: fixed times, sorted entries, and Ed25519
 /// signatures are deterministic.
 public enum TourPacker {
@@ -58,36 +58,41 @@ public enum TourPacker {
             }
         }
 
-        var files: [PackageManifest.File] = []
         var newest = Date(timeIntervalSince1970: 0)
+        var sizes: [Int64] = []
         for source in sources {
-            do {
-                let (size, sha256) = try SHA256Hasher.file(at: source.url)
-                files.append(.init(path: source.path, size: size, sha256: sha256))
-                let modified = try FileManager.default.attributesOfItem(atPath: source.url.path)[.modificationDate] as? Date
-                newest = max(newest, modified ?? newest)
-            } catch {
-                throw PackingError("\(source.url.path): cannot be read: \(error.localizedDescription)")
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: source.url.path),
+                  let size = (attributes[.size] as? NSNumber)?.int64Value else {
+                throw PackingError("\(source.url.path): cannot be read")
             }
+            sizes.append(size)
+            newest = max(newest, attributes[.modificationDate] as? Date ?? newest)
         }
         let time = created ?? sourceDateEpoch() ?? newest
-        let manifest = PackageManifest(format: PackageManifest.currentFormat, tour: tour.id, version: packVersion,
-                                       created: Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down)),
-                                       files: files)
-        let manifestData = manifest.encoded()
-        let signature = key.map {
-            MinisignSignature.sign([UInt8](manifestData), with: $0, trustedComment: manifest.trustedComment)
-        }
+        let packTime = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
 
-        let destination = output ?? URL(fileURLWithPath: manifest.fileName)
+        // One pass over the clips: each is hashed as it is written, and the manifest with the hashes (and its
+        // signature) is written after them, at the end of the zip.
+        let destination = output ?? URL(fileURLWithPath: "\(tour.id)-\(packVersion).audiogid")
         let partial = destination.deletingLastPathComponent()
             .appendingPathComponent(".\(destination.lastPathComponent).partial-\(getpid())")
+        let manifest: PackageManifest
         do {
             try? FileManager.default.removeItem(at: partial)
             let archive = try Archive(url: partial, accessMode: .create)
-            try add(archive, PackageManifest.entryName, data: manifestData, date: manifest.created)
-            if let signature { try add(archive, PackageManifest.signatureEntryName, data: Data(signature.fileText.utf8), date: manifest.created) }
-            for (source, file) in zip(sources, files) { try add(archive, file.path, file: source.url, size: file.size, date: manifest.created) }
+            var files: [PackageManifest.File] = []
+            for (source, size) in zip(sources, sizes) {
+                let sha256 = try add(archive, source.path, file: source.url, size: size, date: packTime)
+                files.append(.init(path: source.path, size: size, sha256: sha256))
+            }
+            manifest = PackageManifest(format: PackageManifest.currentFormat, tour: tour.id, version: packVersion,
+                                       created: packTime, files: files)
+            let manifestData = manifest.encoded()
+            try add(archive, PackageManifest.entryName, data: manifestData, date: packTime)
+            if let key {
+                let signature = MinisignSignature.sign([UInt8](manifestData), with: key, trustedComment: manifest.trustedComment)
+                try add(archive, PackageManifest.signatureEntryName, data: Data(signature.fileText.utf8), date: packTime)
+            }
             guard rename(partial.path, destination.path) == 0 else {
                 throw PackingError("\(destination.path): cannot be written: \(String(cString: strerror(errno)))")
             }
@@ -108,17 +113,20 @@ public enum TourPacker {
         }
     }
 
-    /// Streams the file in 1 MiB pieces: a clip is never loaded whole.
-    private static func add(_ archive: Archive, _ path: String, file: URL, size: Int64, date: Date) throws {
+    /// Streams the file in 1 MiB pieces, hashing what goes into the zip: a clip is never loaded whole. Returns its SHA-256.
+    private static func add(_ archive: Archive, _ path: String, file: URL, size: Int64, date: Date) throws -> String {
         let handle = try FileHandle(forReadingFrom: file)
         defer { try? handle.close() }
+        var hasher = SHA256Hasher()
         try archive.addEntry(with: path, type: .file, uncompressedSize: size, modificationDate: date, permissions: 0o644,
                              compressionMethod: .none, bufferSize: 1 << 20) { position, chunk in
             try handle.seek(toOffset: UInt64(position))
             let data = try handle.read(upToCount: chunk) ?? Data()
             guard data.count == chunk else { throw PackingError("\(file.path): changed while it was being packed") }
+            hasher.update(data)
             return data
         }
+        return hasher.finishHex()
     }
 
     private static func sourceDateEpoch() -> Date? {

@@ -84,6 +84,8 @@ struct InstallCommand: ParsableCommand {
     @Flag(help: "Accept an unsigned package (as a kiosk.yaml with packages.require_signature: false does).") var allowUnsigned = false
     @Flag(help: "Install a version older than the highest one installed, on purpose.") var allowDowngrade = false
     @Option(help: "The clip index database (default: DATA/audiogid.sqlite).") var database: String?
+    @Flag(help: "Do not measure the clips now; the daemon measures them when it next loads the tour (slower first start).")
+    var noIndex = false
     @OptionGroup var limits: LimitOptions
 
     func run() throws {
@@ -98,7 +100,7 @@ struct InstallCommand: ParsableCommand {
         }
         var installer = TourInstaller(dataDirectory: URL(fileURLWithPath: data), trust: trust,
                                       limits: limits.isDefault ? settings.limits : limits.limits,
-                                      indexClips: ClipIndexing.indexer(data: data, database: database ?? configuredDatabase),
+                                      indexClips: noIndex ? { _ in } : ClipIndexing.indexer(data: data, database: database ?? configuredDatabase),
                                       reloadDaemon: { DaemonReloader.reload(socket: socket) })
         installer.checkpoint = InstallCheckpoints.fromEnvironment()
         do {
