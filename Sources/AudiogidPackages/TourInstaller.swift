@@ -77,7 +77,7 @@ public struct TourInstaller {
                 return Outcome(tour: id, version: version, previous: current, change: .switchedBack, daemon: daemon)
             }
 
-            if let free = LibraryFiles.availableBytes(at: layout.releasesDirectory), free < manifest.totalBytes + reserveBytes {
+            if let free = LibraryFiles.availableBytes(at: layout.dataDirectory), free < manifest.totalBytes + reserveBytes {
                 throw .diskFull(needed: manifest.totalBytes + reserveBytes, available: free)
             }
             let staging = try makeStaging()

@@ -71,7 +71,8 @@ struct DaemonInstallTests {
 
     @Test func theInboxInstallsGoodPackagesAndFilesAwayBadOnes() async throws {
         let (v1, v2) = try packages()
-        _ = try TourInstaller(dataDirectory: data, trust: fixture.trust).install(v1)
+        let installer = TourInstaller(dataDirectory: data, trust: fixture.trust)
+        _ = try await PackageFixture.onThread { try installer.install(v1) }
         let inbox = fixture.root.appendingPathComponent("inbox")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
         let config = fixture.root.appendingPathComponent("kiosk.yaml")

@@ -50,15 +50,22 @@ struct MinisignCompatibilityTests {
         #expect(verified.status == 0, "\(verified.stderr)")
     }
 
-    /// minisign's password-protected key (scrypt with 1 GiB, a few seconds) decrypts here; a wrong password is refused.
+    /// A key made by `minisign -G` with the password "korova" (Fixtures/korova.key; made once, since minisign's scrypt
+    /// takes 1 GiB and seconds) decrypts here; a wrong password is refused.
     @Test func minisignEncryptedKeyWithPassword() async throws {
-        let generated = try await PackageFixture.shell("printf 'korova\\nkorova\\n' | minisign -G -p e.pub -s e.key", in: folder)
-        #expect(generated.status == 0, "\(generated.stderr)")
-        let text = try String(contentsOf: folder.appendingPathComponent("e.key"), encoding: .utf8)
-        #expect(try MinisignSecretKey.isEncrypted(text: text, source: "e.key"))
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let text = try String(contentsOf: fixtures.appendingPathComponent("korova.key"), encoding: .utf8)
+        #expect(try MinisignSecretKey.isEncrypted(text: text, source: "korova.key"))
         // scrypt with 1 GiB holds a CPU for seconds: on a thread of its own, not the test pool's.
-        let secret = try await PackageFixture.onThread { try MinisignSecretKey(text: text, source: "e.key") { "korova" } }
-        #expect(secret.publicKey == (try MinisignPublicKey.read(from: folder.appendingPathComponent("e.pub"))))
+        let secret = try await PackageFixture.onThread { try MinisignSecretKey(text: text, source: "korova.key") { "korova" } }
+        #expect(secret.publicKey == (try MinisignPublicKey.read(from: fixtures.appendingPathComponent("korova.pub"))))
+        // What it signs, minisign verifies with the key's public half.
+        try Data("signed with a minisign key\n".utf8).write(to: folder.appendingPathComponent("m.txt"))
+        let signature = MinisignSignature.sign([UInt8](Data("signed with a minisign key\n".utf8)), with: secret, trustedComment: "k")
+        try Data(signature.fileText.utf8).write(to: folder.appendingPathComponent("m.txt.minisig"))
+        let verified = try await PackageFixture.run("/usr/bin/minisign", ["-V", "-p", fixtures.appendingPathComponent("korova.pub").path,
+                                                                          "-m", "m.txt"], in: folder)
+        #expect(verified.status == 0, "\(verified.stderr)")
         // A wrong password, on a key of the same format at a light scrypt cost (the file carries the cost).
         let light = MinisignSecretKey.generate().fileText(password: "korova", cost: .light)
         #expect(throws: MinisignError("light.key: wrong password for this secret key")) {

@@ -156,12 +156,20 @@ final class PackageFixture {
         try await run(BuiltTool.executable.path, arguments, in: directory)
     }
 
-    /// Work that holds a CPU for seconds (scrypt with minisign's 1 GiB) runs on a thread of its own, not the test pool's.
-    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try body() }) }.start()
-        }
+    /// Work that blocks (scrypt with minisign's 1 GiB; an install's fsyncs, slow on a busy disk) runs on a thread
+    /// of its own, never on the test pool's two.
+    static func onThread<T>(_ body: @escaping () throws -> T) async throws -> T {
+        let work = Unchecked(body)
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Unchecked<T>, any Error>) in
+            Thread { continuation.resume(with: Result { Unchecked(try work.value()) }) }.start()
+        }.value
     }
+}
+
+/// Hands a value to another thread that the test alone uses meanwhile.
+struct Unchecked<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 struct ProgramResult {
