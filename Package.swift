@@ -23,7 +23,6 @@ let package = Package(
         // C libraries from Debian, each wrapped as a system-library target.
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
-        .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
@@ -31,10 +30,13 @@ let package = Package(
         // Core: tour model, validation rules, player state. No IO.
         .target(name: "AudiogidCore"),
 
-        // Route engine: geodesy (PROJ's Karney geodesics), path networks, walk/sail times, TSP solvers.
-        // Pure computation; PROJ's geodesic.h is arithmetic, not IO.
+        // Karney's geodesics from GeographicLib (Debian's libgeographiclib-dev, C++), as two C functions.
+        .target(name: "CGeodesic", linkerSettings: [.linkedLibrary("GeographicLib")]),
+
+        // Route engine: geodesy (Karney's geodesics), path networks, walk/sail times, TSP solvers.
+        // Pure computation; a geodesic is arithmetic, not IO.
         .target(name: "AudiogidRoute", dependencies: [
-            "AudiogidCore", "CProj",
+            "AudiogidCore", "CGeodesic",
             .product(name: "Collections", package: "swift-collections"),
         ]),
 
