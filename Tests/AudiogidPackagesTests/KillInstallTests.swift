@@ -61,7 +61,7 @@ struct KillInstallTests {
 
     @Test func killedAtRandomMomentsLeavesACompleteRelease() async throws {
         var versions: [URL] = []
-        for version in 1...7 {
+        for version in 1...5 {
             try fixture.writeTour(id: "dvor", version: "\(version)")
             versions.append(try fixture.pack(name: "dvor-\(version).audiogid"))
         }
