@@ -67,7 +67,8 @@ struct KillInstallTests {
         }
         let started = ContinuousClock.now
         #expect(await (try install(versions[0])).finish(within: 30) == 0)
-        let whole = ContinuousClock.now - started
+        // On a loaded machine the first install can take seconds; the kills spread over at most 2 s of it.
+        let whole = min(ContinuousClock.now - started, .seconds(2))
         var generator = SystemRandomNumberGenerator()
         for round in 1..<versions.count {
             let before = try liveVersion()
