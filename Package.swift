@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // Core: tour model, validation rules, player state. No IO.
         .target(name: "AudiogidCore"),
@@ -86,10 +87,16 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
 
+        // Tour packages: pack, sign and verify in minisign's format (libsodium), install atomically, roll back.
+        .target(name: "AudiogidPackages", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "CSodium", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+
         // The composition root: kiosk.yaml -> one ServiceGroup of the daemon's parts (store, speaker, kiosk,
         // control socket, triggers, systemd), started in order and stopped in reverse.
         .target(name: "AudiogidDaemon", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers",
+            "AudiogidPackages",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -100,6 +107,7 @@ let package = Package(
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
             "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon",
             "AudiogidAuthoring",
+            "AudiogidPackages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -139,6 +147,8 @@ let package = Package(
                                                           .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AudiogidAuthoringTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest",
                                                              "AudiogidAuthoring", "audiogid"], exclude: ["Fixtures"]),
+        .testTarget(name: "AudiogidPackagesTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest", "AudiogidPackages", "AudiogidStore"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
     ]
 )

@@ -6,9 +6,9 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 if [ -z "${AUDIOGID_SKIP_APT_UPDATE:-}" ]; then $SUDO apt-get update -qq; fi
 $SUDO apt-get install -y -qq \
-    libsndfile1-dev libasound2-dev libsqlite3-dev libgeographiclib-dev libsoxr-dev libebur128-dev \
+    libsndfile1-dev libasound2-dev libsqlite3-dev libgeographiclib-dev libsoxr-dev libebur128-dev libsodium-dev \
     alsa-utils espeak-ng sox libsox-fmt-all vorbis-tools opus-tools pulseaudio pulseaudio-utils libasound2-plugins \
-    mpc mpd socat librsvg2-bin python3 python3-yaml python3-jsonschema \
+    mpc mpd socat minisign librsvg2-bin python3 python3-yaml python3-jsonschema \
     systemd >/dev/null   # systemd-analyze checks systemd/audiogid.service in the tests
 # Authoring tools (audiogid import-audio, and the tests that make sheets and recordings as staff's programs do):
 # ffmpeg converts phone recordings; LibreOffice Calc without its GUI (about 200 MB, 80 packages without recommends)

@@ -137,7 +137,7 @@ enum FFmpeg {
         process.executableURL = ffmpeg
         process.arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"] + arguments
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("audiogid-ffmpeg-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
         do {
             let handle = try FileHandle(forWritingTo: errors)

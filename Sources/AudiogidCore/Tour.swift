@@ -80,6 +80,8 @@ public struct Tour: Sendable, Equatable, Identifiable {
 
     public var format: Int
     public var id: String
+    /// The release, for packages and a kiosk's rollback protection; optional while a tour is being written.
+    public var version: TourVersion?
     public var title: LocalizedText
     public var description: LocalizedText
     /// Declared languages; the first is the default.
@@ -92,9 +94,11 @@ public struct Tour: Sendable, Equatable, Identifiable {
 
     public init(format: Int = Tour.currentFormat, id: String, title: LocalizedText = LocalizedText(),
                 description: LocalizedText = LocalizedText(), languages: [String], mode: TravelMode = .walk,
-                speedKmh: Double? = nil, route: RoutePlan = RoutePlan(), intro: ClipPaths = [:], stops: [Stop]) {
+                speedKmh: Double? = nil, route: RoutePlan = RoutePlan(), intro: ClipPaths = [:], stops: [Stop],
+                version: TourVersion? = nil) {
         self.format = format
         self.id = id
+        self.version = version
         self.title = title
         self.description = description
         self.languages = languages

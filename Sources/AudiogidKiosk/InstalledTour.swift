@@ -18,8 +18,13 @@ public struct InstalledTour: Sendable {
 
     public var tour: Tour { loaded.tour }
 
+    /// The library's `audio/` folder when the tour's own clips live elsewhere (an installed package's release):
+    /// the kiosk's sounds that are not the tour's (`system/`, the idle prompt) are found there.
+    public var libraryAudioDirectory: URL?
+
     func speakerClip(_ clip: ClipChoice) -> SpeakerClip {
-        SpeakerClip(url: loaded.clipURL(clip.path), loudnessLUFS: loudness[clip.path]?.lufs,
+        let url = loaded.clips[clip.path] == nil ? libraryAudioDirectory.map { $0.appendingPathComponent(clip.path) } : nil
+        return SpeakerClip(url: url ?? loaded.clipURL(clip.path), loudnessLUFS: loudness[clip.path]?.lufs,
                     truePeakDBTP: loudness[clip.path]?.truePeak, durationSeconds: loaded.clips[clip.path]?.durationSeconds)
     }
 

@@ -9,7 +9,9 @@ struct Audiogid: AsyncParsableCommand {
         subcommands: [ValidateCommand.self, CheckConfigCommand.self, InfoCommand.self, RouteCommand.self, PlayCommand.self,
                       DaemonCommand.self, CtlCommand.self, StatsCommand.self, TriggersCommand.self, GpsCommand.self,
                       NewCommand.self, ExportCommand.self, ImportCommand.self, ImportPlacesCommand.self,
-                      ImportAudioCommand.self, NarrateCommand.self, LeafletCommand.self]
+                      ImportAudioCommand.self, NarrateCommand.self, LeafletCommand.self,
+                      KeygenCommand.self, PackCommand.self, VerifyCommand.self, InstallCommand.self,
+                      RollbackCommand.self, UninstallCommand.self, ListCommand.self]
     )
 
     /// Runs the command line, mapping usage mistakes to exit status 2 (as `validate` promises staff and scripts)
