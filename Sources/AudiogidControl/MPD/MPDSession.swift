@@ -28,44 +28,24 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
         self.permissions = permissions
     }
 
-    /// The permission each command needs; nil = anyone (MPD lets every client ping, close and log in).
-    static let table: [String: ControlPermission?] = [
-        "ping": nil, "close": nil, "password": nil, "commands": nil, "notcommands": nil,
-        "status": .read, "currentsong": .read, "playlistinfo": .read, "playlistid": .read, "playlist": .read,
-        "plchanges": .read, "plchangesposid": .read, "stats": .read, "outputs": .read, "tagtypes": .read,
-        "idle": .read, "noidle": .read, "lsinfo": .read, "listplaylists": .read, "listplaylist": .read,
-        "listplaylistinfo": .read, "list": .read, "listall": .read, "listallinfo": .read, "find": .read,
-        "search": .read, "count": .read, "listmounts": .read, "listneighbors": .read, "channels": .read,
-        "readmessages": .read, "subscribe": .read, "unsubscribe": .read, "replay_gain_status": .read,
-        "urlhandlers": .read, "decoders": .read, "getvol": .read, "clearerror": .control, "config": .admin,
-        "listfiles": .read, "albumart": .read, "readpicture": .read, "binarylimit": nil, "listpartitions": .read,
-        "protocol": nil, "crossfade": .control, "mixrampdb": .control, "mixrampdelay": .control,
-        "play": .control, "playid": .control, "stop": .control, "pause": .control, "next": .control,
-        "previous": .control, "setvol": .control, "volume": .control, "repeat": .control, "random": .control,
-        "single": .control, "consume": .control, "enableoutput": .admin, "disableoutput": .admin,
-        "toggleoutput": .admin,
-        // Audiogid's own words.
-        "playstop": .control, "language": .control, "replay": .control, "tour": .admin, "reload": .admin,
-    ]
-
     func allows(_ name: String) -> Bool {
-        guard let needed = Self.table[name] else { return false }
-        return needed.map { permissions.contains($0) } ?? true
+        guard let spec = MPDCommandSpec.table[name] else { return false }
+        return spec.permission.map { permissions.contains($0) } ?? true
     }
 
     /// Answers one command, appending its reply lines (without the final `OK`) to `out`.
     func respond(to request: MPDRequest, into out: inout [String]) throws(MPDError) -> MPDAction {
         let name = request.name
-        guard let needed = Self.table[name] else { throw MPDError(.unknown, "unknown command \"\(name)\"") }
-        if let needed, !permissions.contains(needed) {
+        // As mpd: an unknown name, then the permission, then the argument count.
+        guard let spec = MPDCommandSpec.table[name] else {
+            throw MPDError(.unknown, "unknown command \"\(name)\"", namesCommand: false)
+        }
+        if let needed = spec.permission, !permissions.contains(needed) {
             throw MPDError(.permission, "you don't have permission for \"\(name)\"")
         }
         let args = request.arguments
-        func arguments(_ range: ClosedRange<Int>) throws(MPDError) {
-            guard range.contains(args.count) else {
-                throw MPDError(.argument, args.count < range.lowerBound ? "too few arguments for \"\(name)\"" : "too many arguments for \"\(name)\"")
-            }
-        }
+        try spec.checkArgumentCount(args.count, name: name)
+        if case .refused(let reason) = spec.support { throw MPDError(.unknown, reason) }
         func integer(_ index: Int) throws(MPDError) -> Int {
             guard let value = Int(args[index]) else { throw MPDError(.argument, "Integer expected: \(args[index])") }
             return value
@@ -79,18 +59,16 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
         case "close":
             return .close
         case "password":
-            try arguments(1...1)
             guard let match = passwords.first(where: { $0.password == args[0] }) else {
                 throw MPDError(.password, "incorrect password")
             }
             permissions = match.permissions
         case "commands", "notcommands":
             let allowed = name == "commands"
-            for command in Self.table.keys.sorted() where allows(command) == allowed {
+            for command in MPDCommandSpec.table.keys.sorted() where allows(command) == allowed {
                 out.append("command: \(command)")
             }
         case "status":
-            try arguments(0...0)
             out += statusLines(kiosk.status)
         case "currentsong":
             let status = kiosk.status
@@ -98,7 +76,6 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
                 out += songLines(status.queue[position], status: status)
             }
         case "playlistinfo", "playlistid", "playlist":
-            try arguments(0...1)
             let status = kiosk.status
             var entries = status.queue
             if name == "playlistid", !args.isEmpty {
@@ -117,7 +94,6 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
                 }
             }
         case "plchanges", "plchangesposid":
-            try arguments(1...2)
             let version = try integer(0)
             let status = kiosk.status
             var entries = status.queue.filter { $0.version > version }
@@ -140,7 +116,6 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             out += ["outputid: 0", "outputname: \(speaker.device)", "plugin: alsa",
                     "outputenabled: \(speaker.deviceOpen ? 1 : 0)"]
         case "enableoutput", "disableoutput", "toggleoutput":
-            try arguments(1...1)
             guard args[0] == "0" else { throw MPDError(.noExist, "No such audio output") }
             guard name == "enableoutput" else { throw MPDError(.argument, "the kiosk's one output cannot be disabled") }
         case "tagtypes":
@@ -158,7 +133,6 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             out.append("partition: default")
         case "crossfade", "mixrampdb", "mixrampdelay":
             // Stops never overlap: fades are the engine's own, so only "none" is accepted.
-            try arguments(1...1)
             guard Double(args[0]) == 0 || args[0] == "nan" else { throw MPDError(.argument, "\(name) stays off: stops never overlap") }
         case "count":
             out += ["songs: 0", "playtime: 0"]
@@ -178,24 +152,22 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
         case "noidle":
             break  // inside a command list; a bare one outside idle gets no reply (ControlConnection)
         case "play", "playid":
-            try arguments(0...1)
             if args.isEmpty { perform(.resume) }
             else if name == "play" {
                 let position = try integer(0)
                 guard position >= 0 else { perform(.resume); break }
+                guard position < kiosk.status.queue.count else { throw MPDError(.argument, "Bad song index") }
                 perform(.playPosition(position))
             } else {
                 perform(.play(.number(try integer(0))))
             }
         case "playstop":
-            try arguments(1...1)
             perform(Int(args[0]).map { .play(.number($0)) } ?? .play(.id(args[0])))
         case "stop": perform(.stop)
         case "next": perform(.next)
         case "previous": perform(.previous)
         case "replay": perform(.replay)
         case "pause":
-            try arguments(0...1)
             switch args.first {
             case nil: perform(.toggle)
             case "1": perform(.pause)
@@ -203,30 +175,25 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             default: throw MPDError(.argument, "Boolean (0/1) expected: \(args[0])")
             }
         case "setvol":
-            try arguments(1...1)
             let level = try integer(0)
             guard (0...100).contains(level) else { throw MPDError(.argument, "Invalid volume value") }
             perform(.volume(.set(level)))
         case "volume":
-            try arguments(1...1)
             // `up` and `down` (one configured step) are Audiogid's, for `ctl volume up`.
             if args[0] == "up" || args[0] == "down" { perform(.volume(args[0] == "up" ? .up : .down)); break }
             let delta = try integer(0)
             guard (-100...100).contains(delta) else { throw MPDError(.argument, "Invalid volume value") }
             perform(.volume(.change(delta)))
         case "repeat", "random", "single", "consume":
-            try arguments(1...1)
             guard args[0] == "0" else { throw MPDError(.argument, "a tour plays in route order; \(name) stays off") }
         case "language":
-            try arguments(1...1)
             perform(.language(args[0].lowercased() == "next" ? .next : .code(args[0])))
         case "tour":
-            try arguments(1...1)
             perform(.tour(args[0]))
         case "reload":
             perform(.reload)
         default:
-            throw MPDError(.unknown, "unknown command \"\(name)\"")
+            throw MPDError(.unknown, "\(name) is not supported")
         }
         return toPerform.map(MPDAction.perform) ?? .reply
     }
