@@ -56,10 +56,13 @@ public struct Stop: Sendable, Equatable, Identifiable {
     public var dwellS: Double
     public var audio: ClipPaths
     public var transcript: LocalizedText
+    /// A picture of the stop (path relative to `audio/`, as the clips), optional: what phone clients show as the
+    /// cover of its queue entry.
+    public var image: String?
 
     public init(id: String, number: Int, title: LocalizedText = LocalizedText(), location: Coordinate? = nil,
                 radiusM: Double? = nil, dwellS: Double = 0, audio: ClipPaths = [:],
-                transcript: LocalizedText = LocalizedText()) {
+                transcript: LocalizedText = LocalizedText(), image: String? = nil) {
         self.id = id
         self.number = number
         self.title = title
@@ -68,6 +71,7 @@ public struct Stop: Sendable, Equatable, Identifiable {
         self.dwellS = dwellS
         self.audio = audio
         self.transcript = transcript
+        self.image = image
     }
 }
 
