@@ -297,6 +297,9 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
             case .resume:
                 speaker.resume()
                 changed.insert(.player)
+            case .seek(let token, let seconds):
+                speaker.seek(to: seconds, token: token)
+                changed.insert(.player)
             case .setVolume(let level):
                 speaker.setVolume(level)
                 saveState(&ticket)

@@ -44,6 +44,8 @@ public protocol Speaker: AnyObject, Sendable {
     func stop()
     func pause()
     func resume()
+    /// Carry on the clip of `token` (playing or paused) from `seconds` into it; past its end, it ends.
+    func seek(to seconds: Double, token: UInt64)
     /// 0...100.
     func setVolume(_ level: Int)
     var status: SpeakerStatus { get }
@@ -56,6 +58,8 @@ public protocol Speaker: AnyObject, Sendable {
 
 extension Speaker {
     public func prepare(_ clips: [URL]) {}
+    /// A speaker that cannot jump within a clip plays on from where it is.
+    public func seek(to seconds: Double, token: UInt64) {}
 }
 
 /// A speaker that makes no sound but keeps the clip's time: it reports `finished` when the clip's
@@ -63,7 +67,7 @@ extension Speaker {
 public final class SilentSpeaker: Speaker, @unchecked Sendable {  // every field is guarded by `lock`
     private let lock = NSLock()
     private var handler: (@Sendable (SpeakerEvent) -> Void)?
-    private var current: (token: UInt64, remaining: Double, startedAt: Date?)?
+    private var current: (token: UInt64, remaining: Double, startedAt: Date?, duration: Double)?
     /// Sleeps until the clip's end; cancelled by a press, stop or pause.
     private var timer: Task<Void, Never>?
 
@@ -78,7 +82,7 @@ public final class SilentSpeaker: Speaker, @unchecked Sendable {  // every field
     public func play(_ clip: SpeakerClip, token: UInt64) {
         lock.withLock {
             timer?.cancel()
-            current = (token, clip.durationSeconds ?? 1, Date())
+            current = (token, clip.durationSeconds ?? 1, Date(), clip.durationSeconds ?? 1)
             schedule()
         }
     }
@@ -106,6 +110,17 @@ public final class SilentSpeaker: Speaker, @unchecked Sendable {  // every field
             playing.startedAt = Date()
             current = playing
             schedule()
+        }
+    }
+
+    public func seek(to seconds: Double, token: UInt64) {
+        lock.withLock {
+            guard var playing = current, playing.token == token else { return }
+            timer?.cancel()
+            playing.remaining = playing.duration - seconds
+            if playing.startedAt != nil { playing.startedAt = Date() }
+            current = playing
+            if playing.startedAt != nil { schedule() }
         }
     }
 
