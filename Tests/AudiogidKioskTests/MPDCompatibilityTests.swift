@@ -53,3 +53,106 @@ import Glibc
         ])
     }
 }
+
+/// `status` and `currentsong` carry the fields mpd's do, in mpd's order.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDStatusCompatibilityTests {
+    let mpd = MPDFixture.shared
+
+    /// The kiosk's keys without `volume` (mpd's null output has no mixer) and without Audiogid's own, which follow mpd's.
+    func mpdShaped(_ lines: [String]) -> [String] {
+        let own: Set<String> = ["volume", "language", "tour", "stop", "device", "device_open", "underruns", "log_writable", "error"]
+        return MPDFixture.keys(of: lines).filter { !own.contains($0) }
+    }
+
+    @Test func statusAndCurrentsongWhilePlayingAndAfterStop() throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        // The same clip mpd was playing: the second stop, in Russian.
+        #expect(try client.send("play 1").ok)
+        let playing = try client.send("status")
+        #expect(mpdShaped(playing.lines) == mpd.keys("status playing"))
+        #expect(playing.value("audio") == "22050:f:1")
+        let song = try client.send("currentsong")
+        #expect(MPDFixture.keys(of: song.lines) == mpd.keys("currentsong"))
+        for key in ["file", "Format", "Title", "Album", "Track", "Time", "Pos"] {
+            #expect(song.value(key) == mpd.value("currentsong", key), "\(key)")
+        }
+        #expect(song.value("Last-Modified")?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil)
+        // After stop mpd keeps the current song (and the next) in status, and currentsong still names it.
+        #expect(try client.send("stop").ok)
+        let stopped = try client.send("status")
+        #expect(mpdShaped(stopped.lines) == mpd.keys("status after stop"))
+        #expect(stopped.value("song") == "1" && stopped.value("nextsong") == "2")
+        #expect(try client.send("currentsong").value("Pos") == "1")
+    }
+
+    @Test func pythonMPDSeesTheFieldsItReadsFromMPD() throws {
+        let rig = try KioskRig()
+        let python = try pythonMPD(rig.socket, """
+        client.play(1)
+        status = client.status()
+        song = client.currentsong()
+        print(status["audio"], status["songid"] == song["id"], song["format"], "last-modified" in song)
+        client.stop()
+        status = client.status()
+        print(status["state"], status["song"], status["songid"], status["nextsong"], status["nextsongid"])
+        """)
+        #expect(python.status == 0, "\(python.error)")
+        #expect(python.output == "22050:f:1 True 22050:f:1 True\nstop 1 2 2 3\n")
+    }
+
+    @Test func mpcCarriesOnFromTheStopKeptAfterStop() throws {
+        let rig = try KioskRig()
+        #expect(try mpc(rig.socket, "play", "3").status == 0)
+        #expect(try mpc(rig.socket, "-f", "%file% %position%", "current").output == "moyo-selo/03-memorial.ru.ogg 3\n")
+        #expect(try mpc(rig.socket, "stop").status == 0)
+        // mpc's bare `play` sends mpd's bare play: the current song, kept after stop.
+        #expect(try mpc(rig.socket, "play").output.contains("[playing] #3/7"))
+    }
+}
+
+/// Listing the queue as mpd does: `playlistinfo -1`, `plchanges` from a version the kiosk has not reached.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDQueueCompatibilityTests {
+    let mpd = MPDFixture.shared
+
+    @Test func wholeQueueListings() throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        let whole = try client.send("playlistinfo -1")
+        #expect(MPDFixture.keys(of: whole.lines) == mpd.keys("playlistinfo -1"))
+        // A client that saw version 100000 before the daemon restarted gets all of the queue, as from mpd.
+        let future = try client.send("plchanges 100000")
+        #expect(MPDFixture.keys(of: future.lines) == mpd.keys("plchanges future"))
+        #expect(try client.send("plchangesposid 100000").lines == mpd.step("plchangesposid future").reply.dropLast())
+        let python = try pythonMPD(rig.socket, """
+        print(len(client.playlistinfo(-1)), len(client.plchanges(100000)), len(client.plchanges(client.status()["playlist"])))
+        """)
+        #expect(python.output == "7 7 0\n", "\(python.error)")
+        #expect(try mpc(rig.socket, "playlist").output.split(separator: "\n").count == 7)
+    }
+
+    @Test func nextAndPreviousAsMPD() async throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        #expect(try client.send("next").ack == mpd.ack("next while stopped"))
+        #expect(try client.send("previous").ack == mpd.ack("previous while stopped"))
+        #expect(try client.send("play 6").ok)
+        #expect(try client.send("next").ok)  // past the last stop: stop, as mpd does
+        #expect(try client.send("status").value("state") == "stop")
+        #expect(try client.send("play 0").ok)
+        #expect(try client.send("previous").ok)  // on the first: starts it again
+        #expect(rig.kiosk.status.state.play?.position == 0)
+        #expect(try client.send("stop").ok)
+        let mpcNext = try mpc(rig.socket, "next")
+        #expect(mpcNext.status != 0 && mpcNext.error.contains("Not playing"))
+        let python = try pythonMPD(rig.socket, """
+        try:
+            client.previous()
+        except mpd.CommandError as error:
+            print(error)
+        """)
+        #expect(python.output == "[55@0] {previous} Not playing\n", "\(python.error)")
+        // Buttons keep the kiosk's own rule: "next" while stopped walks on from the last stop.
+        #expect(await rig.kiosk.execute(commandLine: "next", source: .gpio) == .done)
+    }
+}

@@ -72,7 +72,7 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             out += statusLines(kiosk.status)
         case "currentsong":
             let status = kiosk.status
-            if let position = status.state.play?.position, status.queue.indices.contains(position) {
+            if let position = status.current, status.queue.indices.contains(position) {
                 out += songLines(status.queue[position], status: status)
             }
         case "playlistinfo", "playlistid", "playlist":
@@ -80,7 +80,7 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             var entries = status.queue
             if name == "playlistid", !args.isEmpty {
                 let id = try integer(0)
-                entries = entries.filter { $0.stop.number == id }
+                entries = entries.filter { $0.id == id }
                 guard !entries.isEmpty else { throw MPDError(.noExist, "No such song") }
             } else if let arg = args.first {
                 let range = try Self.range(arg, count: entries.count)
@@ -96,14 +96,15 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
         case "plchanges", "plchangesposid":
             let version = try integer(0)
             let status = kiosk.status
-            var entries = status.queue.filter { $0.version > version }
+            // A version newer than the kiosk's comes from before a restart: all of the queue is news to that client.
+            var entries = version > status.playlistVersion ? status.queue : status.queue.filter { $0.version > version }
             if args.count == 2 {
                 let range = try Self.range(args[1], count: status.queue.count)
                 entries = entries.filter { range.contains($0.position) }
             }
             for entry in entries {
                 if name == "plchanges" { out += songLines(entry, status: status) }
-                else { out += ["cpos: \(entry.position)", "Id: \(entry.stop.number)"] }
+                else { out += ["cpos: \(entry.position)", "Id: \(entry.id)"] }
             }
         case "stats":
             let status = kiosk.status
@@ -159,13 +160,25 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
                 guard position < kiosk.status.queue.count else { throw MPDError(.argument, "Bad song index") }
                 perform(.playPosition(position))
             } else {
-                perform(.play(.number(try integer(0))))
+                let id = try integer(0)
+                guard let position = kiosk.status.queue.firstIndex(where: { $0.id == id }) else {
+                    throw MPDError(.noExist, "No such song")
+                }
+                perform(.playPosition(position))
             }
         case "playstop":
             perform(Int(args[0]).map { .play(.number($0)) } ?? .play(.id(args[0])))
         case "stop": perform(.stop)
-        case "next": perform(.next)
-        case "previous": perform(.previous)
+        case "next", "previous":
+            // As mpd: only while playing or paused; `next` on the last stop of a route that does not loop stops.
+            // (Buttons keep the kiosk's own rule: `next` while stopped starts the route.)
+            let status = kiosk.status
+            guard status.state.play != nil else { throw MPDError(.playerSync, "Not playing") }
+            if name == "next", !status.routeLoops, let current = status.current, current + 1 >= status.queue.count {
+                perform(.stop)
+            } else {
+                perform(name == "next" ? .next : .previous)
+            }
         case "replay": perform(.replay)
         case "pause":
             switch args.first {
@@ -208,7 +221,10 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             guard start <= count else { throw MPDError(.argument, "Bad song index") }
             return start..<min(end, count)
         }
-        guard let position = Int(text), position >= 0 else { throw MPDError(.argument, "Integer expected: \(text)") }
+        guard let position = Int(text) else { throw MPDError(.argument, "Integer expected: \(text)") }
+        // As mpd: -1 is the whole queue.
+        if position == -1 { return 0..<count }
+        guard position >= 0 else { throw MPDError(.argument, "Number is negative: \(text)") }
         guard position < count else { throw MPDError(.argument, "Bad song index") }
         return position..<(position + 1)
     }
@@ -224,14 +240,18 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
         case .paused: state = "pause"
         }
         lines.append("state: \(state)")
-        if let play = status.state.play, let position = play.position {
-            lines += ["song: \(position)", "songid: \(play.stopNumber ?? 0)"]
+        // As mpd, the current song is kept after `stop`: `play` and `next` count from it.
+        if let current = status.current, status.queue.indices.contains(current) {
+            lines += ["song: \(current)", "songid: \(status.queue[current].id)"]
+        }
+        if status.state.play != nil {
             let duration = status.duration ?? 0
             lines += ["time: \(Int(status.elapsed.rounded())):\(Int(duration.rounded()))",
                       "elapsed: \(Self.seconds(status.elapsed))", "bitrate: 0", "duration: \(Self.seconds(duration))"]
-            if position + 1 < status.queue.count {
-                lines += ["nextsong: \(position + 1)", "nextsongid: \(status.queue[position + 1].stop.number)"]
-            }
+            if let format = status.playingFormat { lines.append("audio: \(Self.audioFormat(format))") }
+        }
+        if let current = status.current, current + 1 < status.queue.count {
+            lines += ["nextsong: \(current + 1)", "nextsongid: \(status.queue[current + 1].id)"]
         }
         if let error = status.lastError { lines.append("error: \(error.replacingNewlines())") }
         // Audiogid's additions; MPD clients ignore keys they do not know.
@@ -244,14 +264,31 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
     }
 
     func songLines(_ entry: QueueEntry, status: KioskStatus) -> [String] {
-        var lines = ["file: \(entry.clip?.path ?? "\(status.tourID)/\(entry.stop.id)")",
-                     "Title: \(entry.title.replacingNewlines())", "Album: \(status.tourTitle.replacingNewlines())",
-                     "Track: \(entry.stop.number)"]
+        var lines = ["file: \(entry.clip?.path ?? "\(status.tourID)/\(entry.stop.id)")"]
+        if let modified = entry.modified {
+            lines.append("Last-Modified: \(Date(timeIntervalSince1970: modified.rounded(.down)).formatted(.iso8601))")
+        }
+        if let format = entry.format { lines.append("Format: \(Self.audioFormat(format))") }
+        // In the order mpd lists a file's tags when they were written title, album, track (as a tour reads).
+        lines += ["Title: \(entry.title.replacingNewlines())", "Album: \(status.tourTitle.replacingNewlines())",
+                  "Track: \(entry.stop.number)"]
         if let duration = entry.duration {
             lines += ["Time: \(Int(duration.rounded()))", "duration: \(Self.seconds(duration))"]
         }
-        lines += ["Pos: \(entry.position)", "Id: \(entry.stop.number)"]
+        lines += ["Pos: \(entry.position)", "Id: \(entry.id)"]
         return lines
+    }
+
+    /// mpd's `rate:bits:channels`: the bits of a PCM file, "f" for what decodes to floating point (Vorbis, Opus, MP3).
+    static func audioFormat(_ info: ClipInfo) -> String {
+        let codec = info.format.uppercased()
+        let bits: String
+        if codec.contains("PCM_16") { bits = "16" }
+        else if codec.contains("PCM_24") { bits = "24" }
+        else if codec.contains("PCM_32") { bits = "32" }
+        else if codec.contains("PCM_S8") || codec.contains("PCM_U8") { bits = "8" }
+        else { bits = "f" }
+        return "\(info.sampleRate):\(bits):\(info.channels)"
     }
 
     static func seconds(_ value: Double) -> String {
