@@ -156,3 +156,49 @@ import Glibc
         #expect(await rig.kiosk.execute(commandLine: "next", source: .gpio) == .done)
     }
 }
+
+/// What the kiosk answers for the things it does not have as mpd has them: one partition, replay gain, too many clients.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDSettingsCompatibilityTests {
+    let mpd = MPDFixture.shared
+
+    func replies(_ client: ControlClient, _ labels: [String]) throws -> [[String]] {
+        try labels.map { label in
+            let reply = try client.send(mpd.step(label).command)
+            return reply.lines + [reply.ack ?? "OK"]
+        }
+    }
+
+    @Test func partitionsAndReplayGainAnswerAsMPD() throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        let labels = ["partition default", "partition other", "listpartitions", "replay_gain_mode track", "replay_gain_mode bogus"]
+        #expect(try replies(client, labels) == labels.map { mpd.step($0).reply })
+        // replay_gain_status tells what was set, as mpd does (the kiosk evens loudness out by its own R128 measure).
+        #expect(try client.send("replay_gain_status").lines == ["replay_gain_mode: track"])
+        #expect(try mpc(rig.socket, "replaygain", "album").status == 0)
+        #expect(try mpc(rig.socket, "replaygain").output.contains("album"))
+        let python = try pythonMPD(rig.socket, """
+        client.replay_gain_mode("auto")
+        print(client.replay_gain_status(), client.listpartitions())
+        client.partition("default")
+        """)
+        #expect(python.output == "auto [{'partition': 'default'}]\n", "\(python.error)")
+    }
+
+    @Test func pastMaxClientsTheConnectionClosesWithoutAGreeting() async throws {
+        let rig = try KioskRig(control: ControlSettings(socketPath: "", maxClients: 1))
+        #expect(mpd.step("over max_connections").reply == ["closed without a greeting: True; got b''"])
+        let first = try rig.client()
+        #expect(await eventually { rig.server.clientCount == 1 })
+        let fd = try Socket.connectUnix(rig.socket)
+        defer { close(fd) }
+        Socket.setTimeout(fd, option: SO_RCVTIMEO, seconds: 10)
+        var byte: UInt8 = 0
+        #expect(read(fd, &byte, 1) == 0, "closed, nothing sent")
+        let mpcOver = try mpc(rig.socket, "status")
+        #expect(mpcOver.status != 0 && !mpcOver.error.contains("Malformed"), "\(mpcOver.error)")
+        let python = try pythonMPD(rig.socket, "")
+        #expect(python.status != 0 && python.error.contains("ConnectionError"), "\(python.error)")
+        #expect(try first.send("ping").ok)
+    }
+}

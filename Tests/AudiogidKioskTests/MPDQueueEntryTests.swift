@@ -4,7 +4,7 @@ import Foundation
 import Testing
 @testable import AudiogidKiosk
 
-/// The queue's entries as MPD clients read them.
+/// The queue's entries as MPD clients read them: song ids, tags per connection, searches.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct MPDQueueEntryTests {
     let mpd = MPDFixture.shared
 
@@ -72,5 +72,61 @@ import Testing
         #expect(try client.send("playid \(school.id)").ok)
         #expect(rig.kiosk.status.state.play?.stopID == "school")
         #expect(try client.send("playid 9999").ack == mpd.ack("playid 9999"))
+    }
+
+    @Test func tagtypesAreEachConnectionsOwn() throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        let other = try rig.client()
+        // Ours are mpd's, in mpd's order: the tags a tour has.
+        let ours = try client.send("tagtypes").lines
+        #expect(ours == mpd.step("tagtypes").reply.filter { ["tagtype: Album", "tagtype: Title", "tagtype: Track"].contains($0) })
+        for label in ["tagtypes clear", "tagtypes after clear", "tagtypes enable Title", "tagtypes enable bogus", "tagtypes bogus"] {
+            let reply = try client.send(mpd.step(label).command)
+            #expect(reply.lines + [reply.ack ?? "OK"] == mpd.step(label).reply, "\(label)")
+        }
+        #expect(MPDFixture.keys(of: try client.send("playlistinfo 0").lines) == mpd.keys("playlistinfo 0 Title only"))
+        #expect(try client.send("tagtypes all").ok && client.send("tagtypes disable Album").ok)
+        #expect(MPDFixture.keys(of: try client.send("playlistinfo 0").lines) == mpd.keys("playlistinfo 0 without Album"))
+        #expect(try client.send("tagtypes clear").ok)
+        #expect(MPDFixture.keys(of: try client.send("currentsong").lines).isEmpty)  // nothing current yet
+        #expect(MPDFixture.keys(of: try client.send("playlistinfo 0").lines) == mpd.keys("playlistinfo 0 after clear"))
+        // The other connection still sees every tag.
+        #expect(MPDFixture.keys(of: try other.send("playlistinfo 0").lines) == mpd.keys("playlistinfo 0"))
+        // mpd 0.24's reset: only the tags named.
+        #expect(try client.send("tagtypes reset Track").ok)
+        #expect(try client.send("tagtypes").lines == ["tagtype: Track"])
+        let python = try pythonMPD(rig.socket, """
+        client.tagtypes("clear")
+        client.tagtypes("enable", "Title")
+        print(sorted(client.playlistinfo(0)[0].keys()), client.tagtypes())
+        """)
+        #expect(python.output == "['duration', 'file', 'format', 'id', 'last-modified', 'pos', 'time', 'title'] ['Title']\n", "\(python.error)")
+    }
+
+    @Test func searchesLookAtTheQueue() throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        for label in ["playlistsearch title", "playlistfind title", "playlistfind title none", "playlistsearch any",
+                      "playlistsearch filter", "search title", "search bad tag", "find one arg"] {
+            let reply = try client.send(mpd.step(label).command)
+            let recorded = mpd.step(label).reply
+            #expect(MPDFixture.keys(of: reply.lines) == MPDFixture.keys(of: recorded), "\(label)")
+            #expect(reply.ack == recorded.last.flatMap { $0.hasPrefix("ACK") ? $0 : nil }, "\(label)")
+            for key in ["file", "Title", "Pos", "Id"] {
+                #expect(reply.lines.filter { $0.hasPrefix(key + ": ") } == recorded.filter { $0.hasPrefix(key + ": ") }, "\(label) \(key)")
+            }
+        }
+        #expect(try client.send(mpd.step("find album").command).lines.filter { $0.hasPrefix("file: ") }.count == 7)
+        // `mpc searchplay` finds the stop in the queue and plays it.
+        let searchplay = try mpc(rig.socket, "searchplay", "Пруд")
+        #expect(searchplay.status == 0, "\(searchplay.error)")
+        #expect(rig.kiosk.status.state.play?.stopID == "pond")
+        #expect(try mpc(rig.socket, "search", "title", "мельн").output == "moyo-selo/06-mill.ru.ogg\n")
+        let python = try pythonMPD(rig.socket, """
+        print(client.playlistsearch("title", "пруд")[0]["pos"], "pos" in client.search("title", "пруд")[0],
+              client.count("album", "Моё село")["songs"], len(client.find("track", "3")))
+        """)
+        #expect(python.output == "6 False 7 1\n", "\(python.error)")
     }
 }

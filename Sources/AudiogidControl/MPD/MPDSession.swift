@@ -1,6 +1,7 @@
 import AudiogidKiosk
 import AudiogidCore
 import Foundation
+import Synchronization
 
 /// What a connection must do after a command besides sending its reply.
 enum MPDAction: Equatable {
@@ -10,6 +11,12 @@ enum MPDAction: Equatable {
     case close
     /// Wait for changes in these subsystems (all when empty), answering `noidle` too.
     case idle(Set<MPDSubsystem>)
+}
+
+/// The settings a client can change for every client of the server, as in mpd.
+final class MPDServerState: Sendable {
+    /// What `replay_gain_mode` was set to: accepted, and changes nothing (see `replay_gain_status`).
+    let replayGainMode = Mutex("off")
 }
 
 /// One client's view of the kiosk through the MPD protocol: its permissions, and the answer to each
@@ -22,7 +29,13 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
     let passwords: [ControlPassword]
     var permissions: Set<ControlPermission>
 
-    init(kiosk: Kiosk, passwords: [ControlPassword], permissions: Set<ControlPermission>) {
+    /// The tags this client asked `playlistinfo` and friends to show (`tagtypes`), in mpd's order.
+    var tagTypes = MPDTag.all
+    /// What every client of this server shares, as mpd's clients share its settings.
+    let server: MPDServerState
+
+    init(kiosk: Kiosk, passwords: [ControlPassword], permissions: Set<ControlPermission>, server: MPDServerState = MPDServerState()) {
+        self.server = server
         self.kiosk = kiosk
         self.passwords = passwords
         self.permissions = permissions
@@ -120,8 +133,20 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             guard args[0] == "0" else { throw MPDError(.noExist, "No such audio output") }
             guard name == "enableoutput" else { throw MPDError(.argument, "the kiosk's one output cannot be disabled") }
         case "tagtypes":
-            if args.isEmpty { out += ["tagtype: Title", "tagtype: Track", "tagtype: Album", "tagtype: Name"] }
-        case "urlhandlers", "listplaylists", "listall", "listallinfo", "find", "search", "listmounts",
+            try tagtypes(args, into: &out)
+        case "playlistfind", "playlistsearch", "find", "search":
+            // The tour is the whole library: a library search looks at the queue too (without queue positions).
+            let fuzzy = name.hasSuffix("search")
+            let status = kiosk.status
+            for entry in try MPDFilter(args, search: fuzzy).matches(in: status, foldCase: fuzzy) {
+                let lines = songLines(entry, status: status)
+                out += name.hasPrefix("playlist") ? lines : lines.filter { !$0.hasPrefix("Pos: ") && !$0.hasPrefix("Id: ") }
+            }
+        case "count":
+            let status = kiosk.status
+            let found = try MPDFilter(args, search: false).matches(in: status, foldCase: false)
+            out += ["songs: \(found.count)", "playtime: \(Int(found.compactMap(\.duration).reduce(0, +).rounded()))"]
+        case "urlhandlers", "listplaylists", "listall", "listallinfo", "listmounts",
              "listneighbors", "channels", "readmessages", "list", "lsinfo", "decoders", "listfiles",
              "binarylimit", "protocol":
             // Tours are not a music library: listings are empty rather than errors, so clients connect cleanly.
@@ -132,13 +157,22 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             throw MPDError(.noExist, "No file exists")  // what MPD says for a song without cover art
         case "listpartitions":
             out.append("partition: default")
+        case "partition":
+            // One partition, mpd's `default`: switching to it is fine, to any other is what mpd says of a missing one.
+            guard args[0] == "default" else { throw MPDError(.noExist, "partition does not exist") }
         case "crossfade", "mixrampdb", "mixrampdelay":
             // Stops never overlap: fades are the engine's own, so only "none" is accepted.
             guard Double(args[0]) == 0 || args[0] == "nan" else { throw MPDError(.argument, "\(name) stays off: stops never overlap") }
-        case "count":
-            out += ["songs: 0", "playtime: 0"]
+        case "replay_gain_mode":
+            guard ["off", "track", "album", "auto"].contains(args[0]) else {
+                throw MPDError(.argument, "Unrecognized replay gain mode")
+            }
+            server.replayGainMode.withLock { $0 = args[0] }
         case "replay_gain_status":
-            out.append("replay_gain_mode: off")
+            // Clips carry no ReplayGain tags to apply: the kiosk measures every clip (EBU R128) and plays it at one
+            // loudness whatever mode a client sets (docs/protocol.md). One line only: python-mpd2 reads this
+            // answer as a single value, and a second line makes it read nothing.
+            out.append("replay_gain_mode: \(server.replayGainMode.withLock { $0 })")
         case "getvol":
             out.append("volume: \(kiosk.status.volume)")
         case "config":
@@ -270,8 +304,13 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
         }
         if let format = entry.format { lines.append("Format: \(Self.audioFormat(format))") }
         // In the order mpd lists a file's tags when they were written title, album, track (as a tour reads).
-        lines += ["Title: \(entry.title.replacingNewlines())", "Album: \(status.tourTitle.replacingNewlines())",
-                  "Track: \(entry.stop.number)"]
+        for tag in [MPDTag.title, .album, .track] where tagTypes.contains(tag) {
+            switch tag {
+            case .album: lines.append("Album: \(status.tourTitle.replacingNewlines())")
+            case .title: lines.append("Title: \(entry.title.replacingNewlines())")
+            case .track: lines.append("Track: \(entry.stop.number)")
+            }
+        }
         if let duration = entry.duration {
             lines += ["Time: \(Int(duration.rounded()))", "duration: \(Self.seconds(duration))"]
         }
@@ -289,6 +328,32 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
         else if codec.contains("PCM_S8") || codec.contains("PCM_U8") { bits = "8" }
         else { bits = "f" }
         return "\(info.sampleRate):\(bits):\(info.channels)"
+    }
+
+    /// `tagtypes` and its sub-commands, per connection as in mpd 0.23 (and 0.24's `reset TAG...`: clear, then enable).
+    func tagtypes(_ args: [String], into out: inout [String]) throws(MPDError) {
+        guard let sub = args.first else {
+            out += tagTypes.map { "tagtype: \($0.rawValue)" }
+            return
+        }
+        func named(_ names: ArraySlice<String>) throws(MPDError) -> [MPDTag] {
+            guard !names.isEmpty else { throw MPDError(.argument, "Not enough arguments") }
+            var tags: [MPDTag] = []
+            for name in names {
+                if let tag = MPDTag(name: name) { tags.append(tag) }
+                else if !MPDTag.mpdNames.contains(name.lowercased()) { throw MPDError(.argument, "Unknown tag type") }
+                // A tag mpd knows and a tour does not have (Artist, Genre...): nothing to show either way.
+            }
+            return tags
+        }
+        switch sub.lowercased() {
+        case "clear": tagTypes = []
+        case "all": tagTypes = MPDTag.all
+        case "enable": let tags = try named(args.dropFirst()); tagTypes = MPDTag.all.filter { tagTypes.contains($0) || tags.contains($0) }
+        case "disable": let tags = try named(args.dropFirst()); tagTypes.removeAll { tags.contains($0) }
+        case "reset": let tags = try named(args.dropFirst()); tagTypes = MPDTag.all.filter { tags.contains($0) }
+        default: throw MPDError(.argument, "Unknown sub command")
+        }
     }
 
     static func seconds(_ value: Double) -> String {
