@@ -245,6 +245,17 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
 
     public var currentConfiguration: KioskConfiguration { lock.withLock { configuration } }
 
+    /// Forgets the last error `status` reports (MPD's `clearerror`).
+    public func clearError() {
+        lock.withLock {
+            guard lastError != nil else { return }
+            lastError = nil
+            changes.post([.player])
+        }
+    }
+
+    /// Where a file the running tour names (a clip, a stop's picture) is: relative to the data folder's `audio/`.
+    public func fileURL(_ relativePath: String) -> URL { lock.withLock { installed.loaded.clipURL(relativePath) } }
 
     /// Ends the current play as interrupted (queued for the log) and closes the observers' streams:
     /// the kiosk's part of a clean shutdown. The speaker's fade and the store's last write come after.

@@ -1,3 +1,4 @@
+import AudiogidAudio
 import Foundation
 import Logging
 
@@ -85,6 +86,23 @@ public final class SilentSpeaker: Speaker, @unchecked Sendable {  // every field
             current = (token, clip.durationSeconds ?? 1, Date(), clip.durationSeconds ?? 1)
             schedule()
         }
+        // Off the caller's thread (the kiosk holds its lock), and off Swift's cooperative pool (it reads a file): a
+        // clip that would not play fails as with a device.
+        let url = clip.url
+        DispatchQueue.global(qos: .userInitiated).async { [weak self] in
+            guard let problem = PlayableCheck.problem(with: url) else { return }
+            self?.fail(token: token, message: problem)
+        }
+    }
+
+    private func fail(token: UInt64, message: String) {
+        let handler: (@Sendable (SpeakerEvent) -> Void)? = lock.withLock {
+            guard let playing = current, playing.token == token else { return nil }
+            timer?.cancel()
+            current = nil
+            return self.handler
+        }
+        handler?(.failed(token: token, message: message))
     }
 
     public func stop() {

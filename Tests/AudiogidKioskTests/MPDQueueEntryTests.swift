@@ -4,7 +4,7 @@ import Foundation
 import Testing
 @testable import AudiogidKiosk
 
-/// The queue's entries as MPD clients read them: song ids, tags per connection, searches.
+/// The queue's entries as MPD clients read them: song ids, tags per connection, searches, pictures.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct MPDQueueEntryTests {
     let mpd = MPDFixture.shared
 
@@ -128,5 +128,48 @@ import Testing
               client.count("album", "Моё село")["songs"], len(client.find("track", "3")))
         """)
         #expect(python.output == "6 False 7 1\n", "\(python.error)")
+    }
+
+    @Test func aStopWithoutAPictureAnswersAsMPDDoes() throws {
+        let rig = try KioskRig()
+        let client = try rig.client()
+        for label in ["readpicture", "albumart", "readpicture no such file"] {
+            let reply = try client.send(mpd.step(label).command)
+            #expect(reply.lines + [reply.ack ?? "OK"] == mpd.step(label).reply, "\(label)")
+        }
+        let python = try pythonMPD(rig.socket, """
+        print(client.readpicture("moyo-selo/07-pond.ru.ogg"))
+        try:
+            client.albumart("moyo-selo/07-pond.ru.ogg")
+        except mpd.CommandError as error:
+            print(error)
+        """)
+        #expect(python.output == "{}\n[50@0] {albumart} No file exists\n", "\(python.error)")
+    }
+
+    @Test func aStopsPictureIsServedInPieces() throws {
+        let rig = try KioskRig()
+        // A picture for the pond (20 000 bytes: three pieces at mpd's default binary limit), named in tour.yaml.
+        var picture: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        var seed: UInt32 = 7
+        while picture.count < 20000 { seed = seed &* 1_103_515_245 &+ 12345; picture.append(UInt8(truncatingIfNeeded: seed >> 16)) }
+        try Data(picture).write(to: rig.folder.appendingPathComponent("audio/moyo-selo/pond.png"))
+        let manifest = rig.folder.appendingPathComponent("tours/moyo-selo/tour.yaml")
+        let yaml = try String(contentsOf: manifest, encoding: .utf8)
+        try yaml.replacingOccurrences(of: "    number: 7\n", with: "    number: 7\n    image: moyo-selo/pond.png\n")
+            .write(to: manifest, atomically: true, encoding: .utf8)
+        let client = try rig.client()
+        #expect(try client.send("reload").ok)
+        #expect(rig.kiosk.status.queue.last?.stop.image == "moyo-selo/pond.png")
+        let python = try pythonMPD(rig.socket, """
+        import hashlib
+        for command in (client.readpicture, client.albumart):
+            reply = command("moyo-selo/07-pond.ru.ogg")
+            print(reply.get("type"), len(reply["binary"]), hashlib.sha256(reply["binary"]).hexdigest())
+        """)
+        let digest = try run("/usr/bin/sha256sum", [rig.folder.appendingPathComponent("audio/moyo-selo/pond.png").path])
+            .output.prefix(64)
+        #expect(python.output == "image/png 20000 \(digest)\nNone 20000 \(digest)\n", "\(python.error)")
+        #expect(try client.send("readpicture \"moyo-selo/07-pond.ru.ogg\" 20001").ack == "ACK [2@0] {readpicture} Offset too large")
     }
 }

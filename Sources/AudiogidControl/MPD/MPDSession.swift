@@ -11,12 +11,33 @@ enum MPDAction: Equatable {
     case close
     /// Wait for changes in these subsystems (all when empty), answering `noidle` too.
     case idle(Set<MPDSubsystem>)
+    /// Read a piece of a stop's picture off the event loop and send it as mpd's binary reply.
+    case picture(MPDPicture)
 }
 
 /// The settings a client can change for every client of the server, as in mpd.
 final class MPDServerState: Sendable {
     /// What `replay_gain_mode` was set to: accepted, and changes nothing (see `replay_gain_status`).
     let replayGainMode = Mutex("off")
+}
+
+/// A piece of a picture file a client asked for with `albumart` or `readpicture`.
+struct MPDPicture: Equatable {
+    var url: URL
+    var offset: Int
+    var limit: Int
+    /// The MIME type `readpicture` names (`albumart` names none).
+    var type: String?
+
+    static func mimeType(_ path: String) -> String? {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "jpg", "jpeg": "image/jpeg"
+        case "png": "image/png"
+        case "webp": "image/webp"
+        case "gif": "image/gif"
+        default: nil
+        }
+    }
 }
 
 /// One client's view of the kiosk through the MPD protocol: its permissions, and the answer to each
@@ -33,6 +54,8 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
     var tagTypes = MPDTag.all
     /// What every client of this server shares, as mpd's clients share its settings.
     let server: MPDServerState
+    /// The most bytes of a picture one `albumart`/`readpicture` reply carries (`binarylimit`, mpd's default).
+    var binaryLimit = 8192
 
     init(kiosk: Kiosk, passwords: [ControlPassword], permissions: Set<ControlPermission>, server: MPDServerState = MPDServerState()) {
         self.server = server
@@ -67,8 +90,10 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
         func perform(_ command: Command) { toPerform = command }
 
         switch name {
-        case "ping", "clearerror", "subscribe", "unsubscribe":
+        case "ping", "subscribe", "unsubscribe":
             break
+        case "clearerror":
+            kiosk.clearError()
         case "close":
             return .close
         case "password":
@@ -147,14 +172,28 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             let found = try MPDFilter(args, search: false).matches(in: status, foldCase: false)
             out += ["songs: \(found.count)", "playtime: \(Int(found.compactMap(\.duration).reduce(0, +).rounded()))"]
         case "urlhandlers", "listplaylists", "listall", "listallinfo", "listmounts",
-             "listneighbors", "channels", "readmessages", "list", "lsinfo", "decoders", "listfiles",
-             "binarylimit", "protocol":
+             "listneighbors", "channels", "readmessages", "list", "lsinfo", "decoders", "listfiles", "protocol":
             // Tours are not a music library: listings are empty rather than errors, so clients connect cleanly.
             break
         case "listplaylist", "listplaylistinfo":
             throw MPDError(.noExist, "No such playlist")
         case "albumart", "readpicture":
-            throw MPDError(.noExist, "No file exists")  // what MPD says for a song without cover art
+            guard let offset = Int(args[1]), offset >= 0 else { throw MPDError(.argument, "Integer expected: \(args[1])") }
+            let status = kiosk.status
+            guard let entry = status.queue.first(where: { $0.clip?.path == args[0] || $0.stop.audio.values.contains(args[0]) }) else {
+                throw MPDError(.noExist, "No such song")
+            }
+            guard let image = entry.stop.image else {
+                // As mpd 0.23: a song without a picture is a bare OK for readpicture, "No file exists" for albumart.
+                if name == "albumart" { throw MPDError(.noExist, "No file exists") }
+                break
+            }
+            return .picture(MPDPicture(url: kiosk.fileURL(image), offset: offset, limit: binaryLimit,
+                                       type: name == "readpicture" ? MPDPicture.mimeType(image) : nil))
+        case "binarylimit":
+            let limit = try integer(0)
+            guard limit >= 64 else { throw MPDError(.argument, "Value too small") }
+            binaryLimit = limit
         case "listpartitions":
             out.append("partition: default")
         case "partition":
@@ -200,6 +239,27 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
                 }
                 perform(.playPosition(position))
             }
+        case "seek", "seekid", "seekcur":
+            let status = kiosk.status
+            let time = args[args.count - 1]
+            guard let seconds = Double(time), seconds.isFinite else { throw MPDError(.argument, "Float expected: \(time)") }
+            var position: Int?
+            switch name {
+            case "seek":
+                let index = try integer(0)
+                guard status.queue.indices.contains(index) else { throw MPDError(.argument, "Bad song index") }
+                position = index
+            case "seekid":
+                let id = try integer(0)
+                guard let index = status.queue.firstIndex(where: { $0.id == id }) else { throw MPDError(.noExist, "No such song") }
+                position = index
+            default:
+                guard status.state.play != nil else { throw MPDError(.playerSync, "Not playing") }
+            }
+            // Only seekcur takes +N and -N (from where the clip is); seek and seekid are absolute, as in mpd.
+            let relative = name == "seekcur" && (time.hasPrefix("+") || time.hasPrefix("-"))
+            guard relative || seconds >= 0 else { throw MPDError(.argument, "Negative value not allowed: \(time)") }
+            perform(.seek(SeekRequest(position: position, seconds: seconds, relative: relative)))
         case "playstop":
             perform(Int(args[0]).map { .play(.number($0)) } ?? .play(.id(args[0])))
         case "stop": perform(.stop)
