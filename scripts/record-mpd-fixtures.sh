@@ -131,4 +131,31 @@ with open(out, "w") as t:
     t.write("## over max_connections\n")
     t.write(f"closed without a greeting: {data == b''}; got {data!r}\n")
 PY
+# What mpd answers for features it has turned off (no stored playlists, no sticker database, no neighbour
+# plugins): the "not supported here" code the kiosk gives the commands it refuses.
+mkdir -p "$work/bare"
+cat >"$work/bare/mpd.conf" <<CONF
+pid_file "$work/bare/pid"
+bind_to_address "$work/bare/mpd.sock"
+audio_output {
+    type "null"
+    name "null"
+}
+CONF
+kill "$mpd_pid"; wait "$mpd_pid" 2>/dev/null || true
+mpd --no-daemon "$work/bare/mpd.conf" >"$work/bare/mpd.log" 2>&1 &
+mpd_pid=$!
+python3 - "$work/bare/mpd.sock" "$root/$out" <<'PY'
+import socket, sys, time
+for _ in range(200):
+    try:
+        s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); break
+    except OSError: time.sleep(0.05)
+f = s.makefile("rwb"); f.readline()
+with open(sys.argv[2], "a") as t:
+    for label, command in [("disabled save", "save x"), ("disabled sticker", "sticker get song x y"),
+                           ("disabled listneighbors", "listneighbors")]:
+        f.write((command + "\n").encode()); f.flush()
+        t.write(f"## {label}\n> {command}\n{f.readline().decode().rstrip()}\n")
+PY
 echo "wrote $out"
