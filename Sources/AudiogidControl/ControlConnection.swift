@@ -321,9 +321,13 @@ final class ControlConnection: ChannelDuplexHandler {
         guard let context else { return }
         mode = .running
         let read = NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) { () -> (size: Int, piece: [UInt8])? in
-            guard let data = FileManager.default.contents(atPath: picture.url.path) else { return nil }
-            let start = min(picture.offset, data.count)
-            return (data.count, Array(data[start..<min(data.count, start + picture.limit)]))
+            // Only the piece asked for: a client fetches a picture in many pieces.
+            guard let file = FileHandle(forReadingAtPath: picture.url.path) else { return nil }
+            defer { try? file.close() }
+            guard let size = try? file.seekToEnd() else { return nil }
+            guard picture.offset < size else { return (Int(size), []) }
+            try? file.seek(toOffset: UInt64(picture.offset))
+            return (Int(size), [UInt8]((try? file.read(upToCount: picture.limit)) ?? Data()))
         }
         read.assumeIsolated().whenComplete { [self] outcome in
             guard mode == .running else { return }

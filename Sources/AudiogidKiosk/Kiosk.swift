@@ -243,6 +243,14 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
         }
     }
 
+    public var cursor: KioskCursor {
+        lock.withLock {
+            KioskCursor(playing: player.state.play != nil,
+                        current: player.state.play == nil ? player.lastPosition : player.state.play?.position,
+                        queueLength: installed.order.count, routeLoops: installed.tour.route.loop)
+        }
+    }
+
     public var currentConfiguration: KioskConfiguration { lock.withLock { configuration } }
 
     /// Forgets the last error `status` reports (MPD's `clearerror`).

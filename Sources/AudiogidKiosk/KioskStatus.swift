@@ -45,3 +45,14 @@ public struct QueueEntry: Sendable, Equatable {
     /// Bumped with the playlist version, so `plchanges` can report what changed.
     public var version: Int
 }
+
+/// Where the player stands in the queue, without the queue itself: what a press that counts from the current
+/// stop (MPD's next and previous) needs, cheap enough for a press's path.
+public struct KioskCursor: Sendable, Equatable {
+    /// A stop (or the idle prompt) is playing or paused.
+    public var playing: Bool
+    /// The queue position of the current stop (as `KioskStatus.current`).
+    public var current: Int?
+    public var queueLength: Int
+    public var routeLoops: Bool
+}

@@ -230,7 +230,6 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             else if name == "play" {
                 let position = try integer(0)
                 guard position >= 0 else { perform(.resume); break }
-                guard position < kiosk.status.queue.count else { throw MPDError(.argument, "Bad song index") }
                 perform(.playPosition(position))
             } else {
                 let id = try integer(0)
@@ -266,9 +265,9 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
         case "next", "previous":
             // As mpd: only while playing or paused; `next` on the last stop of a route that does not loop stops.
             // (Buttons keep the kiosk's own rule: `next` while stopped starts the route.)
-            let status = kiosk.status
-            guard status.state.play != nil else { throw MPDError(.playerSync, "Not playing") }
-            if name == "next", !status.routeLoops, let current = status.current, current + 1 >= status.queue.count {
+            let cursor = kiosk.cursor
+            guard cursor.playing else { throw MPDError(.playerSync, "Not playing") }
+            if name == "next", !cursor.routeLoops, let current = cursor.current, current + 1 >= cursor.queueLength {
                 perform(.stop)
             } else {
                 perform(name == "next" ? .next : .previous)
