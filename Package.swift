@@ -17,22 +17,25 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // C libraries from Debian, each wrapped as a system-library target.
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
-        .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
 
         // Core: tour model, validation rules, player state. No IO.
         .target(name: "AudiogidCore"),
 
-        // Route engine: geodesy (PROJ's Karney geodesics), path networks, walk/sail times, TSP solvers.
-        // Pure computation; PROJ's geodesic.h is arithmetic, not IO.
+        // Karney's geodesics from GeographicLib (Debian's libgeographiclib-dev, C++), as two C functions.
+        .target(name: "CGeodesic", linkerSettings: [.linkedLibrary("GeographicLib")]),
+
+        // Route engine: geodesy (Karney's geodesics), path networks, walk/sail times, TSP solvers.
+        // Pure computation; a geodesic is arithmetic, not IO.
         .target(name: "AudiogidRoute", dependencies: [
-            "AudiogidCore", "CProj",
+            "AudiogidCore", "CGeodesic",
             .product(name: "Collections", package: "swift-collections"),
         ]),
 
@@ -77,6 +80,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
+        // Staff authoring: new tours, spreadsheets both ways, places from phone maps, phone recordings.
+        .target(name: "AudiogidAuthoring", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "AudiogidAudio", "AudiogidRoute", .product(name: "Yams", package: "Yams"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+
         // The composition root: kiosk.yaml -> one ServiceGroup of the daemon's parts (store, speaker, kiosk,
         // control socket, triggers, systemd), started in order and stopped in reverse.
         .target(name: "AudiogidDaemon", dependencies: [
@@ -90,6 +99,7 @@ let package = Package(
         .executableTarget(name: "audiogid", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
             "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon",
+            "AudiogidAuthoring",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -128,6 +138,8 @@ let package = Package(
         .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidTriggers", "AudiogidPOSIX", "CAudiogidShim"]),
         .testTarget(name: "AudiogidDaemonTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidStore", "AudiogidDaemon",
                                                           .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "AudiogidAuthoringTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest",
+                                                             "AudiogidAuthoring", "audiogid"], exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
     ]
 )

@@ -20,12 +20,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# AUDIOGID_BIN=path skips the (slow) release build and measures that binary, e.g. another checkout's.
+# The binary as a kiosk gets it: release, with the Swift runtime and Foundation linked in statically
+# (--static-swift-stdlib, as the Debian package is built), in its own build folder so the ordinary release
+# build is left alone. AUDIOGID_BIN=path skips the (slow) build and measures that binary instead.
 if [ -n "${AUDIOGID_BIN:-}" ]; then
     bin=$AUDIOGID_BIN
 else
-    swift build -c release --product audiogid >/dev/null
-    bin=$(swift build -c release --show-bin-path)/audiogid
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product audiogid >/dev/null
+    bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/audiogid
 fi
 
 source Benchmarks/private-pulse.sh
@@ -61,11 +63,13 @@ MPD_HOST=$work/mpd.sock mpc -q clear
 MPD_HOST=$work/mpd.sock mpc -q add /
 
 kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+# RSS, its peak, and the anonymous part of it (heap, stacks: what only swap could take back; the rest is
+# pages of the program and its libraries, which the kernel can drop and read again from the file).
 report() {
-    awk -v what="$1" -v a="$(kib $daemon_pid VmRSS)" -v ap="$(kib $daemon_pid VmHWM)" \
-        -v m="$(kib $mpd_pid VmRSS)" -v mp="$(kib $mpd_pid VmHWM)" 'BEGIN {
-        printf "%-30s audiogid %6.1f MB (peak %6.1f)   mpd %6.1f MB (peak %6.1f)   ratio %.2f\n",
-            what, a / 1024, ap / 1024, m / 1024, mp / 1024, a / m }'
+    awk -v what="$1" -v a="$(kib $daemon_pid VmRSS)" -v ap="$(kib $daemon_pid VmHWM)" -v aa="$(kib $daemon_pid RssAnon)" \
+        -v m="$(kib $mpd_pid VmRSS)" -v mp="$(kib $mpd_pid VmHWM)" -v ma="$(kib $mpd_pid RssAnon)" 'BEGIN {
+        printf "%-30s audiogid %5.1f MB (peak %5.1f, anon %4.1f)   mpd %5.1f MB (peak %5.1f, anon %4.1f)   ratio %.2f\n",
+            what, a / 1024, ap / 1024, aa / 1024, m / 1024, mp / 1024, ma / 1024, a / m }'
 }
 # MEMORY_DETAIL=1: where the daemon's RSS lies (from /proc/PID/smaps): the brk heap, anonymous mappings
 # (malloc arenas and large allocations, thread stacks), the binary and each shared library; and its threads.

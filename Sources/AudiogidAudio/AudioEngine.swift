@@ -58,6 +58,7 @@ public final class AudioEngine: Sendable {
         guard shared.markStarted() else { return }
         let config = self.config, logger = self.logger, inbox = self.inbox, shared = self.shared, opener = self.opener
         startThread {
+            RealtimeScheduling.raiseCurrentThread(logger: logger)
             // Made on the thread it runs on, and never leaves it.
             Playback(config: config, logger: logger, inbox: inbox, shared: shared, opener: opener).run()
             shared.markStopped()

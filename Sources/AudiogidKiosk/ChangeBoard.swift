@@ -47,7 +47,7 @@ public final class ChangeBoard: Sendable {
             while index != state.entries.values.endIndex {
                 state.entries.values[index].pending.formUnion(subsystems)
                 let entry = state.entries.values[index]
-                if let wake = entry.wake, entry.interest.map { !$0.isDisjoint(with: subsystems) } ?? true {
+                if let wake = entry.wake, entry.interest?.isDisjoint(with: subsystems) != true {
                     state.entries.values[index].wake = nil
                     wake()
                 }

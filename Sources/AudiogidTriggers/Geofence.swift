@@ -20,7 +20,7 @@ public struct GeofenceZone: Sendable, Equatable {
 ///
 /// Why not the route engine's geodesics: zones are a few hundred metres across, where haversine is within
 /// 0.6 % of the WGS84 geodesic (about 1.5 m on a 250 m radius, far below GPS jitter), and this keeps the
-/// trigger target free of PROJ so a keypad-only kiosk does not link it.
+/// trigger target free of the geodesic library.
 public enum LocalDistance {
     static let earthRadiusM = 6_371_008.8
 

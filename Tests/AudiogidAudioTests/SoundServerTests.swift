@@ -120,8 +120,8 @@ final class PrivateSoundServer: @unchecked Sendable {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         let socket = folder.appendingPathComponent("pulse.sock").path
-        serverPID = try spawn("/usr/bin/pulseaudio",
-                              ["-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "--disable-shm=yes",
+        serverPID = try spawn(realtime("/usr/bin/pulseaudio"),
+                              realtimeArguments("/usr/bin/pulseaudio") + ["-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "--disable-shm=yes",
                                "--log-level=error",
                                "-L", "module-native-protocol-unix socket=\(socket) auth-anonymous=1",
                                "-L", "module-null-sink sink_name=bench rate=48000 channels=2"],
@@ -170,7 +170,7 @@ final class MonitorRecorder {
         let fd = open(file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw TestFailure("cannot create \(file.path)") }
         defer { close(fd) }
-        pid = try spawn("/usr/bin/parec", ["-d", "bench.monitor", "--raw", "--format=s16le", "--rate=48000",
+        pid = try spawn(realtime("/usr/bin/parec"), realtimeArguments("/usr/bin/parec") + ["-d", "bench.monitor", "--raw", "--format=s16le", "--rate=48000",
                                            "--channels=2", "--latency-msec=5"],
                         environment: environment, standardOutput: fd)
         // Recording must be under way before the engine plays: wait for the first bytes of the monitor.
@@ -213,6 +213,12 @@ private func spawnActionsCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_f
 /// Starts a program with posix_spawn (Foundation's Process waits for its children one at a time, so a
 /// long-lived server would keep a short-lived recorder from ever being seen to exit). Its stdout goes to `standardOutput`
 /// or /dev/null, its stderr to /dev/null.
+/// The engine's playback thread runs real-time where it may (root, or LimitRTPRIO), so a loaded machine does not
+/// starve it; the sound server and the recorder get the same where they may, or the test would hear their stalls
+/// as the engine's. As root they start under `chrt -f 10`; otherwise as they are.
+private func realtime(_ program: String) -> String { geteuid() == 0 ? "/usr/bin/chrt" : program }
+private func realtimeArguments(_ program: String) -> [String] { geteuid() == 0 ? ["-f", "10", program] : [] }
+
 private func spawn(_ path: String, _ arguments: [String], environment: [String: String],
                    standardOutput: Int32? = nil) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()

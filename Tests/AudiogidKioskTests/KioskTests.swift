@@ -216,11 +216,14 @@ final class HandClock: @unchecked Sendable {
     /// A reload that takes long (indexing a big tour on a Pi) does not hold up presses or status.
     @Test func aSlowReloadDoesNotBlockOtherCommands() async throws {
         let gate = DispatchSemaphore(value: 0)
+        defer { gate.signal() }  // never leave the reload's thread held, whatever fails
         let entered = OneTimeEvent()
         let box = RigBox()
         let rig = try KioskRig(reload: { id in
             entered.fire()
-            _ = gate.wait(timeout: .now() + 20)  // held until the test has been answered meanwhile
+            // Held until the test has been answered meanwhile. The bound only frees the thread if the test
+            // never gets that far; it is far above anything a loaded machine takes.
+            _ = gate.wait(timeout: .now() + 120)
             return try box.reload(id)
         })
         box.rig = rig
@@ -237,6 +240,7 @@ final class HandClock: @unchecked Sendable {
     /// `tour B` lands while a reload is reading the old tour: the reload must not put the old tour back.
     @Test func aTourSwitchDuringAReloadIsNotUndone() async throws {
         let gate = DispatchSemaphore(value: 0)
+        defer { gate.signal() }
         let entered = OneTimeEvent()
         let reads = Mutex<[String]>([])
         let box = RigBox()
@@ -244,7 +248,9 @@ final class HandClock: @unchecked Sendable {
             let first = reads.withLock { $0.append(id); return $0.count == 1 }
             if first {
                 entered.fire()
-                _ = gate.wait(timeout: .now() + 20)
+                // Held until `tour B` has landed, which indexes B's clips: on a loaded machine that took over
+                // 20 s once, and a reload let go early is no race at all. The bound only frees the thread.
+                _ = gate.wait(timeout: .now() + 120)
             }
             return try box.reload(id)
         })
