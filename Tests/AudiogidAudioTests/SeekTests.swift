@@ -54,10 +54,11 @@ import Testing
         try pipe.read(frames: 24000)
         engine.pause()
         engine.seek(to: 5.0, token: 2)
+        // Read on: the pause's fade-out must get through the pipe before the engine takes the seek.
+        pipe.drainInBackground()
         #expect(await Wait.until(20, every: .milliseconds(5)) { engine.status.paused && abs(engine.status.position - 5.0) < 0.01 },
                 "paused at 5.0 s, not \(engine.status.position)")
         engine.resume()
-        pipe.drainInBackground()
         try await log.wait { $0.isFinished && $0.token == 2 }
         await engine.shutdown()
         let heard = pipe.finish().channel(0)
