@@ -18,6 +18,13 @@ $SUDO apt-get install -y -qq \
 $SUDO apt-get install -y -qq --no-install-recommends ffmpeg libreoffice-calc-nogui \
     fonts-noto-core fonts-noto-cjk poppler-utils >/dev/null
 
+# python-mpd2 (3.x), the MPD client library the compatibility tests drive the daemon with. Into the python3 on
+# PATH (the one the tests run), from PyPI: Debian's python3-mpd only reaches Debian's own interpreter.
+if ! python3 -c 'import mpd, sys; sys.exit(0 if mpd.VERSION >= (3, 0) else 1)' 2>/dev/null; then
+    python3 -m pip install -q python-mpd2 2>/dev/null \
+        || python3 -m pip install -q --break-system-packages python-mpd2
+fi
+
 if ! command -v swift >/dev/null 2>&1; then
     cat >&2 <<'MSG'
 Audiogid needs a Swift 6 toolchain, and none is on PATH.

@@ -145,6 +145,20 @@ final class Playback {
             voice.paused = false
             voice.writtenSinceStart = 0
             voice.restartFadeIn()
+        case let .seek(token, seconds):
+            guard let voice, voice.token == token else { return }
+            let frame = Int64((max(0, seconds) * Double(rate)).rounded())
+            // What the listener hears now fades out (as at a cut) while the clip carries on from the new place.
+            if !voice.paused && voice.started { _ = cutPosition(of: voice) }
+            if voice.stream.seek(toOutputFrame: frame) {
+                voice.ended = false
+                voice.endsAt = nil
+            } else if voice.stream.expectedFrames > 0 && frame >= voice.stream.expectedFrames {
+                voice.ended = true  // past its end: the clip is over
+                voice.endsAt = written
+            }
+            voice.writtenSinceStart = 0
+            voice.restartFadeIn()
         case let .volume(percent):
             volume.set(percent: percent)
             // Applied at the next feed, after every command of this batch: a press in the same batch has

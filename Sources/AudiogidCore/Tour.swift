@@ -58,10 +58,13 @@ public struct Stop: Sendable, Equatable, Identifiable {
     public var transcript: LocalizedText
     /// The clips are machine-spoken drafts (`audiogid narrate`), for walking the route before the recordings exist.
     public var draft: Bool
+    /// A picture of the stop (path relative to `audio/`, as the clips), optional: what phone clients show as the
+    /// cover of its queue entry.
+    public var image: String?
 
     public init(id: String, number: Int, title: LocalizedText = LocalizedText(), location: Coordinate? = nil,
                 radiusM: Double? = nil, dwellS: Double = 0, audio: ClipPaths = [:],
-                transcript: LocalizedText = LocalizedText(), draft: Bool = false) {
+                transcript: LocalizedText = LocalizedText(), draft: Bool = false, image: String? = nil) {
         self.id = id
         self.number = number
         self.title = title
@@ -71,6 +74,7 @@ public struct Stop: Sendable, Equatable, Identifiable {
         self.audio = audio
         self.transcript = transcript
         self.draft = draft
+        self.image = image
     }
 }
 

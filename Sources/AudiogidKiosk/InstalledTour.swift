@@ -9,11 +9,14 @@ public struct InstalledTour: Sendable {
     public var order: [Stop]
     /// Measured loudness by clip path (relative to `audio/`), from the clip index.
     public var loudness: [String: ClipLoudness]
+    /// Each clip's modification time (seconds since 1970) by path, as the clip index read it: MPD's `Last-Modified`.
+    public var modified: [String: Double]
 
-    public init(loaded: LoadedTour, order: [Stop]? = nil, loudness: [String: ClipLoudness] = [:]) {
+    public init(loaded: LoadedTour, order: [Stop]? = nil, loudness: [String: ClipLoudness] = [:], modified: [String: Double] = [:]) {
         self.loaded = loaded
         self.order = order ?? loaded.tour.stops
         self.loudness = loudness
+        self.modified = modified
     }
 
     public var tour: Tour { loaded.tour }

@@ -43,8 +43,8 @@ public struct TourShelf: Sendable {
         } catch {
             throw KioskSetupError("tour \(id) cannot be loaded:\n\(error.description)")
         }
-        let loudness = index(loaded)
-        var installed = InstalledTour(loaded: loaded, order: routeOrder(loaded), loudness: loudness)
+        let (loudness, modified) = index(loaded)
+        var installed = InstalledTour(loaded: loaded, order: routeOrder(loaded), loudness: loudness, modified: modified)
         if audio != audioDirectory { installed.libraryAudioDirectory = URL(fileURLWithPath: audioDirectory) }
         return installed
     }
@@ -81,17 +81,19 @@ public struct TourShelf: Sendable {
         return FileManager.default.fileExists(atPath: audio, isDirectory: &isDirectory) && isDirectory.boolValue ? release : nil
     }
 
-    /// Brings the clip index up to date for `loaded` and returns the loudness of each clip it knows.
-    /// `audiogid install` calls it on a staged release, so the daemon finds its clips measured.
-    public func index(_ loaded: LoadedTour) -> [String: ClipLoudness] {
+    /// Brings the clip index up to date for `loaded` and returns the loudness of each clip it knows, and each
+    /// clip's modification time. `audiogid install` calls it on a staged release, so the daemon finds its clips measured.
+    public func index(_ loaded: LoadedTour) -> (loudness: [String: ClipLoudness], modified: [String: Double]) {
         let known = (try? store?.indexedClips()) ?? [:]
         var loudness: [String: ClipLoudness] = [:]
+        var modifiedTimes: [String: Double] = [:]
         var fresh: [IndexedClip] = []
         for (path, info) in loaded.clips {
             let url = loaded.clipURL(path)
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
                   let size = (attributes[.size] as? NSNumber)?.int64Value,
                   let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { continue }
+            modifiedTimes[path] = modified
             if let row = known[path], row.size == size, row.modified == modified,
                row.loudnessLUFS != nil || measureLoudness == nil {
                 if let value = row.loudnessLUFS { loudness[path] = ClipLoudness(lufs: value, truePeak: row.truePeakDBTP) }
@@ -108,7 +110,7 @@ public struct TourShelf: Sendable {
             logger.info("indexed \(fresh.count) new or changed clips of tour \(loaded.tour.id)")
             do { try store?.saveClips(fresh) } catch { logger.error("clip index not saved (will re-index next start): \(error)") }
         }
-        return loudness
+        return (loudness, modifiedTimes)
     }
 }
 

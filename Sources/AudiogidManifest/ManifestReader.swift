@@ -8,7 +8,7 @@ import Yams
 struct ManifestReader {
     static let tourKeys = ["format", "id", "version", "title", "description", "languages", "mode", "speed_kmh", "route", "intro", "stops"]
     static let routeKeys = ["order", "start", "end", "loop", "circuity"]
-    static let stopKeys = ["id", "number", "title", "location", "radius_m", "dwell_s", "audio", "transcript", "draft"]
+    static let stopKeys = ["id", "number", "title", "location", "radius_m", "dwell_s", "audio", "transcript", "draft", "image"]
     static let locationKeys = ["lat", "lon", "ele"]
 
     private var yaml: StrictYAML
@@ -123,8 +123,11 @@ struct ManifestReader {
             readText($0, field: "\(path).transcript", what: "\(label): transcript", stop: id)
         } ?? LocalizedText()
         let draft = fields["draft"].flatMap { yaml.bool($0, field: "\(path).draft", what: "\(label): draft", stop: id) } ?? false
+        let image = fields["image"].flatMap {
+            yaml.string($0, field: "\(path).image", what: "\(label): image", allowEmpty: false, stop: id)
+        }
         return Stop(id: id, number: number, title: title, location: location, radiusM: radius, dwellS: dwell,
-                    audio: audio, transcript: transcript, draft: draft)
+                    audio: audio, transcript: transcript, draft: draft, image: image)
     }
 
     private mutating func readLocation(_ node: Node, path: String, label: String, stop: String) -> Coordinate? {
