@@ -126,8 +126,13 @@ final class Playback {
     private func apply(_ command: EngineCommand) {
         switch command {
         case let .play(url, loudness, token, requestedAt):
+            // The new clip is opened before the queue is taken back: after the take-back the card holds only a
+            // couple of ms, and opening a clip (decoder, resampler, first frames) can take longer than that on a
+            // slow machine. Opened after, the card ran dry at every press mid-clip (the driver rig heard a
+            // 100-600 ms gap, and the cut without its fade).
+            let opened = Result { () throws(AudioError) -> ClipStream in try open(url) }
             cut()
-            start(url: url, loudness: loudness, token: token, requestedAt: requestedAt)
+            start(opened, url: url, loudness: loudness, token: token, requestedAt: requestedAt)
         case .stop:
             cut()
         case .pause:
@@ -254,19 +259,28 @@ final class Playback {
         return voice.stream.position - queuedOfVoice - Int64(fade - fromHistory)
     }
 
-    private func start(url: URL, loudness: LoudnessInfo?, token: UInt64, requestedAt: UInt64) {
+    /// Opens a clip and decodes its first frames.
+    private func open(_ url: URL) throws(AudioError) -> ClipStream {
         let stream: ClipStream
-        do throws(AudioError) {
-            if let prepared = shared.takePrepared(url, rate: rate, channels: channels) {
-                stream = prepared
-            } else {
-                stream = try ClipStream(url: url, outputRate: rate, outputChannels: channels)
-            }
-            try stream.fill(atLeast: period + ramp.frames)
-            if stream.availableFrames == 0 {
-                throw AudioError(.decode, "clip \(url.path) holds no audio")
-            }
-        } catch {
+        if let prepared = shared.takePrepared(url, rate: rate, channels: channels) {
+            stream = prepared
+        } else {
+            stream = try ClipStream(url: url, outputRate: rate, outputChannels: channels)
+        }
+        try stream.fill(atLeast: period + ramp.frames)
+        if stream.availableFrames == 0 {
+            throw AudioError(.decode, "clip \(url.path) holds no audio")
+        }
+        return stream
+    }
+
+    private func start(_ opened: Result<ClipStream, AudioError>, url: URL, loudness: LoudnessInfo?, token: UInt64,
+                       requestedAt: UInt64) {
+        let stream: ClipStream
+        switch opened {
+        case .success(let ready):
+            stream = ready
+        case .failure(let error):
             logger.error("cannot play clip", metadata: ["clip": "\(url.path)", "error": "\(error.message)"])
             shared.emit(.failed(token: token, message: error.message))
             return
