@@ -312,9 +312,13 @@ final class Playback {
             roomAfterFeed = room
             if room < (device.isRunning ? period : device.startFrames) { return }
             // A short block right after a press (its first sound goes out at once), otherwise all the room there
-            // is: fewer, larger writes cost less CPU than many small ones.
+            // is: fewer, larger writes cost less CPU than many small ones. But while the device holds less than
+            // two periods (just after a press took the queue back, or after an underrun), a period at a time:
+            // rendering the whole buffer before writing any of it can take longer than the little that is queued
+            // lasts on a slow machine, and the card runs dry (the driver rig saw a 94 ms gap 48 ms into every press).
             let starting = voice.map { !$0.started } ?? false
-            let frames = starting || !device.isRunning ? device.startFrames : room
+            let nearlyEmpty = device.bufferFrames - room < 2 * period
+            let frames = starting || !device.isRunning ? device.startFrames : nearlyEmpty ? period : room
             writeBlock(device, frames: min(frames, mix.count / channels), pad: true)
         }
     }
