@@ -15,7 +15,7 @@ for module in "${modules[@]}"; do
     one_case=""
     case $module in *.*) one_case=${module#*.}; module=${module%%.*} ;; esac
     # A module that dies or hangs still gets its line: the harness prints one only for the cases that ran.
-    RIG_CASE=$one_case timeout 300 /usr/bin/python3 -u "$module.py"
+    RIG_CASE=$one_case timeout 600 /usr/bin/python3 -u "$module.py"
     rc=$?
     # 3: the module ran every case and printed a FAIL line for those that failed.
     if [ $rc = 3 ]; then status=1; elif [ $rc != 0 ]; then echo "RIG-RESULT $module FAIL 0 (exited with $rc)"; status=1; fi
