@@ -5,6 +5,7 @@
 #   scripts/rig.sh setup            prepare or refresh the cached guest kernel (.build-rig/, git-ignored)
 #   scripts/rig.sh test [NAME...]   boot the guest, run every rig test (or those named), one line per test;
 #                                   exit 0 only when every test ran and passed
+#   scripts/rig.sh bench            the press-to-sound benchmark in the guest (Benchmarks/rig-latency.sh)
 #   scripts/rig.sh shell CMD...     run one command in the guest (for debugging a test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,11 @@ test)
     printf 'rig: %d passed, %d failed, %.1f s wall (boot and tests)\n' "$passed" "$failed" "$wall"
     [ "$status" = 0 ] && [ "$failed" = 0 ] || exit 1
     ;;
+bench)
+    shift
+    AUDIOGID=$(audiogid_binary)
+    exec bash Benchmarks/rig-latency.sh "$AUDIOGID" "$@"
+    ;;
 shell)
     shift
     AUDIOGID=$(audiogid_binary)
@@ -59,7 +65,7 @@ shell)
     exit "$status"
     ;;
 *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
