@@ -389,9 +389,10 @@ def last_sound(data, threshold):
 
 def correlation(capture, reference, at=None, length_s=0.25, slack=1500):
     """Best normalised correlation of `reference` (its first `length_s`, after its own onset) with the capture
-    near `at` (a sample index; default the capture's onset). The lag is found on the first 50 ms within
-    ±`slack` samples (findfit is O(window x fragment): the whole clip would take seconds under emulation), then
-    the correlation is taken over `length_s` at that lag. Returns (correlation, capture index of the clip)."""
+    near `at` (a sample index; default the capture's onset). The lag is searched within ±`slack` samples on the
+    first 50 ms (every 4th lag, then the neighbours of the best), then the correlation is taken over `length_s`
+    at that lag. (Not audioop.findfit: its least-squares fit prefers silence.) Returns (correlation, capture
+    index where the clip starts)."""
     ref_start = onset(reference, peak(reference) * 0.05) or 0
     ref = reference[2 * ref_start: 2 * (ref_start + int(length_s * RATE))]
     head = ref[: 2 * RATE // 20]
@@ -399,16 +400,53 @@ def correlation(capture, reference, at=None, length_s=0.25, slack=1500):
         at = onset(capture, max(peak(capture) * 0.05, 200))
         if at is None:
             return 0.0, None
-    lo = max(0, at - slack)
-    window = capture[2 * lo: 2 * (at + slack) + len(head)]
-    if len(window) < len(head):
+    frames = len(capture) // 2 - len(head) // 2
+    lo, hi = max(0, at - slack), min(frames, at + slack)
+    if hi <= lo:
         return 0.0, None
-    offset, _ = audioop.findfit(window, head)
-    start = lo + offset
-    part = capture[2 * start: 2 * start + len(ref)]
+
+    def fit(start):
+        return ncc(capture[2 * start: 2 * start + len(head)], head)
+
+    best = max(range(lo, hi + 1, 4), key=fit)
+    best = max(range(max(lo, best - 3), min(hi, best + 3) + 1), key=fit)
+    part = capture[2 * best: 2 * best + len(ref)]
     if len(part) < len(ref):
-        return 0.0, start
-    return ncc(part, ref), start
+        return 0.0, best
+    return ncc(part, ref), best
+
+
+def match(capture, reference, at=None, length_s=0.5, segment_s=0.05):
+    """How well the capture holds the clip, allowing for gaps: the first `length_s` of the reference in 50 ms
+    segments, each found where the previous one ended or, when the sound broke off there (an underrun's gap:
+    emulation on a busy host stalls), where it starts again. A wrong clip scores about 0 on every segment; a
+    segment a gap splits scores low, hence the median. Returns (median correlation of the segments, gaps bridged)."""
+    ref_start = onset(reference, peak(reference) * 0.05) or 0
+    seg = int(segment_s * RATE)
+    count = int(length_s * RATE) // seg
+    score, start = correlation(capture, reference, at=at, length_s=segment_s)
+    if start is None:
+        return 0.0, 0
+    scores, gaps, position = [score], 0, start + seg
+    threshold = max(peak(capture) * 0.05, 200)
+    for k in range(1, count):
+        piece = reference[2 * (ref_start + k * seg): 2 * (ref_start + (k + 1) * seg)]
+        if len(piece) < 2 * seg:
+            break
+        here = [(ncc(capture[2 * p: 2 * p + len(piece)], piece), p) for p in range(max(0, position - 8), position + 9)]
+        best, where = max(here)
+        if best < 0.9:
+            # Sound broke off: the segment continues where the capture is loud again.
+            resume = onset(capture[2 * position:], threshold)
+            if resume is not None:
+                r = position + resume
+                again = [(ncc(capture[2 * p: 2 * p + len(piece)], piece), p) for p in range(max(0, r - 400), r + 400, 2)]
+                if again and max(again)[0] > best:
+                    best, where = max(again)
+                    gaps += 1
+        scores.append(best)
+        position = where + seg
+    return sorted(scores)[len(scores) // 2], gaps
 
 
 def rig_audio(device="hw:Loopback,0,0", **settings):

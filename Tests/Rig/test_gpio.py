@@ -1,8 +1,8 @@
 """GPIO buttons and LEDs on a gpio-sim chip, with the real daemon playing to the loopback card."""
 import time
 
-from rigkit import (Capture, Daemon, GpioSim, Tour, case, check, correlation, keep, main, noise, rig_audio, say,
-                    tone, wait_until)
+from rigkit import (Capture, Daemon, GpioSim, Tour, case, check, main, match, noise, rig_audio, say, tone,
+                    wait_until)
 
 # Lines of the simulated chip. Button 1 is given by its line name, as a Pi's device tree names lines.
 PLAY1, PLAY2_LONG4, LED1, LED2 = 1, 2, 5, 6
@@ -31,16 +31,13 @@ def rig(clips):
 
 
 def heard(capture_data, tour, expected, others):
-    """Checks the capture holds clip `expected` (correlation >= 0.9) and not better any of `others`."""
-    score, at = correlation(capture_data, tour.reference(expected))
-    say(f"clip {expected}: correlation {score:.3f} at sample {at}")
-    if score < 0.9:
-        keep(f"capture-stop{expected}", capture_data)
+    """Checks the capture holds clip `expected` (correlation >= 0.9) and not any of `others`."""
+    score, gaps = match(capture_data, tour.reference(expected))
+    say(f"clip {expected}: correlation {score:.3f}, {gaps} gaps (underruns) bridged")
     check(score >= 0.9, f"the capture is stop {expected}'s clip (correlation {score:.3f} >= 0.9)")
     for other in others:
-        wrong, _ = correlation(capture_data, tour.reference(other))
-        check(wrong < score - 0.3, f"and not stop {other}'s (correlation {wrong:.3f})")
-    return at
+        wrong, _ = match(capture_data, tour.reference(other))
+        check(wrong < 0.5, f"and not stop {other}'s (correlation {wrong:.3f})")
 
 
 CLIPS = {1: (noise(0.6, seed=1), 48000), 2: (noise(0.6, seed=2), 48000), 4: (noise(0.6, seed=4), 48000)}
