@@ -223,11 +223,18 @@ final class Playback {
         guard queued > 0 else { return 0 }
         pace.restart(at: monotonicNanoseconds()) // The device may take a whole buffer again.
         if device.rewinds {
-            let rewound = device.rewindQueued(margin: max(64, rate / 500))
+            // One period stays queued: the next write (the fade-out tail and the new clip's first block) must
+            // land before the card plays past what is left, and a writer woken per period can be counted on for
+            // that, not for the 2 ms this used to leave. With 2 ms the driver rig's card ran dry at every press
+            // mid-clip: the old clip stopped dead (a full-scale step) and a period of silence followed.
+            let margin = max(64, rate / 500, period)
+            let rewound = device.rewindQueued(margin: margin)
             if rewound > 0 {
                 written -= Int64(rewound)
                 return history.forget(rewound)
             }
+            // No more than the margin is queued: it plays out and the fade follows it, rather than a hard drop.
+            if queued <= margin { return 0 }
         }
         if device.isSoundServer, let next = streams.switchAway(from: device) {
             // The old stream is stopped once the new one has its first frames: the press is not kept waiting
