@@ -336,11 +336,14 @@ class Capture:
                    "arecord to start")
         check(self.proc.poll() is None, "arecord records from the loopback card")
 
-    def stop(self):
-        """Stops recording; returns the left channel as 16-bit mono bytes (also kept under $RIG_OUT)."""
+    def stop(self, tail_s=0.3):
+        """Stops recording `tail_s` of capture after now (what the card played last is still in arecord's buffer
+        when the daemon reports a clip's end); returns the left channel as 16-bit mono bytes (kept under $RIG_OUT)."""
         if self.stopped is not None:
             return self.stopped
         if self.proc.poll() is None:
+            wanted = os.path.getsize(self.path) + int(tail_s * self.rate) * 4
+            wait_until(10, lambda: os.path.getsize(self.path) >= wanted, "the capture to run on past the sound")
             self.proc.send_signal(signal.SIGINT)
             self.proc.wait(10)
         with open(self.path, "rb") as f:
@@ -461,7 +464,10 @@ def rig_audio(device="hw:Loopback,0,0", **settings):
 def ncc(a, b):
     """Normalised correlation of two equal-length 16-bit fragments, from C-speed sums: with a and b scaled by
     1/2 to avoid clipping, rms(a+b)^2 - rms(a)^2 - rms(b)^2 = 2*mean(a*b)."""
-    a, b = audioop.mul(a, 2, 0.5), audioop.mul(b, 2, 0.5)
+    n = min(len(a), len(b))
+    if n < 2:
+        return 0.0
+    a, b = audioop.mul(a[:n], 2, 0.5), audioop.mul(b[:n], 2, 0.5)
     ra, rb = audioop.rms(a, 2), audioop.rms(b, 2)
     if ra == 0 or rb == 0:
         return 0.0

@@ -65,27 +65,41 @@ def sounding_spans(data, threshold, shortest_gap=48):
 def press_mid_clip_fades_over():
     tour = Tour({1: (tone(3.0, 440), 48000), 2: (tone(1.0, 660), 48000)})
     daemon = Daemon(tour, HW)
+    # A cut during which the emulator stalls longer than the period left queued runs the card dry, and the old clip
+    # stops dead: that says nothing about the fade. Such an attempt (an underrun counted across it) is tried again,
+    # up to three times; a click without an underrun fails at once.
+    for attempt in range(1, 4):
+        step, loudest, underran = cut_over(tour, daemon)
+        if step <= 0.3 * loudest or not underran:
+            break
+        say(f"attempt {attempt}: the card ran dry during the cut (an emulation stall); trying again")
+    check(step <= 0.3 * loudest, f"no click at the cut-over: largest step {step / loudest:.3f} of the peak (<= 0.3)"
+          + (" (every attempt underran)" if underran else ""))
+
+
+def cut_over(tour, daemon):
+    """Plays stop 1, presses stop 2 0.6 s into it; returns the largest step at the cut-over, the peak, and whether
+    an underrun was counted meanwhile."""
     capture = Capture()
+    before = int(daemon.status()["underruns"])
     daemon.request("playstop 1")
     wait_until(10, lambda: daemon.status().get("state") == "play", "stop 1 to play")
     time.sleep(0.6)  # into the middle of stop 1's clip: what the test simulates, not a wait for the daemon
-    before = int(daemon.status()["underruns"])
     daemon.request("playstop 2")
     played(daemon)
     after = int(daemon.status()["underruns"])
     data = capture.stop()
     loudest = peak(data)
     s = samples(data)
-    # Where stop 2's 660 Hz tone begins: its clip correlates there; stop 1 was cut well before its 3 s.
     # Over 40 ms: enough to tell 440 Hz from 660 Hz, short enough not to straddle an emulation stall's gap.
     first, at1 = correlation(data, tour.reference(1), length_s=0.04)
     second, at2 = correlation(data, tour.reference(2), at=last_sound(data, loudest * 0.05) - 48000, length_s=0.04,
                               slack=24000)
     say(f"stop 1 at {at1 / 48000:.3f} s (correlation {first:.3f}), stop 2 at {at2 / 48000:.3f} s ({second:.3f}); "
-        f"underruns from the press to the end: {before} -> {after}")
+        f"underruns: {before} -> {after}")
     check(first >= 0.9 and second >= 0.9, f"stop 1 then stop 2 are heard (correlations {first:.3f}, {second:.3f})")
     cut_after = (at2 - at1) / 48000
-    check(0.4 < cut_after < 2.0, f"stop 2 started {cut_after:.2f} s into stop 1 (a cut, not the end of its 3 s)")
+    check(0.4 < cut_after < 2.5, f"stop 2 started {cut_after:.2f} s into stop 1 (a cut, not the end of its 3 s)")
     # The cut-over: from 50 ms before stop 1's sound ends to 50 ms after stop 2's begins.
     spans = sounding_spans(data, loudest * 0.02)
     say(f"sounding spans (s): {[(round(a / 48000, 3), round(b / 48000, 3)) for a, b in spans]}")
@@ -94,7 +108,7 @@ def press_mid_clip_fades_over():
     step, where = max((abs(s[i] - s[i - 1]), i) for i in range(lo, hi))
     say(f"cut-over {lo / 48000:.3f}-{hi / 48000:.3f} s: largest step {step} at {where / 48000:.4f} s "
         f"({step / loudest:.3f} of the peak {loudest}); gap between the clips {(at2 - end1) / 48000 * 1000:.0f} ms")
-    check(step <= 0.3 * loudest, f"no click at the cut-over: largest step {step / loudest:.3f} of the peak (<= 0.3)")
+    return step, loudest, after > before
 
 
 @case
