@@ -31,10 +31,10 @@ test)
     shift
     AUDIOGID=$(audiogid_binary)
     rm -rf "$OUT"; mkdir -p "$OUT"
-    start=$(date +%s.%N)
+    start=$(date +%s%N)
     status=0
     bash scripts/rig/boot.sh "$OUT" env AUDIOGID="$AUDIOGID" bash Tests/Rig/run.sh "$@" || status=$?
-    wall=$(echo "$(date +%s.%N) - $start" | bc)
+    wall_ms=$(( ($(date +%s%N) - start) / 1000000 ))
     results=$(grep -a '^RIG-RESULT ' "$OUT/guest.log" 2>/dev/null || true)
     if [ "$status" = 125 ] || [ -z "$results" ]; then
         [ -f "$OUT/guest.log" ] && tail -30 "$OUT/guest.log" >&2
@@ -47,7 +47,7 @@ test)
     for name in $(echo "$results" | awk '$3 != "PASS" {print $2}'); do
         echo "--- $name (log: $OUT/$name.log)"; tail -25 "$OUT/$name.log" 2>/dev/null || true
     done
-    printf 'rig: %d passed, %d failed, %.1f s wall (boot and tests)\n' "$passed" "$failed" "$wall"
+    printf 'rig: %d passed, %d failed, %d.%d s wall (boot and tests)\n' "$passed" "$failed" $((wall_ms / 1000)) $((wall_ms % 1000 / 100))
     [ "$status" = 0 ] && [ "$failed" = 0 ] || exit 1
     ;;
 bench)
