@@ -75,7 +75,7 @@ audio_output {{
     mpd = subprocess.Popen(["mpd", "--no-daemon", mpd_dir + "/mpd.conf"], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
     try:
-        wait_until(30, lambda: os.path.exists(mpd_dir + "/socket"), "mpd's socket")
+        wait_until(120, lambda: os.path.exists(mpd_dir + "/socket"), "mpd's socket")
         env = dict(os.environ, MPD_HOST=mpd_dir + "/socket")
         subprocess.run(["mpc", "-q", "update", "--wait"], env=env, check=True)
         subprocess.run(["mpc", "-q", "add", "01.wav"], env=env, check=True)
