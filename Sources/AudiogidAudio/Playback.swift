@@ -129,8 +129,13 @@ final class Playback {
     private func apply(_ command: EngineCommand) {
         switch command {
         case let .play(url, loudness, token, requestedAt):
+            // The new clip is opened before the queue is taken back: after the take-back the card holds only a
+            // couple of ms, and opening a clip (decoder, resampler, first frames) can take longer than that on a
+            // slow machine. Opened after, the card ran dry at every press mid-clip (the driver rig heard a
+            // 100-600 ms gap, and the cut without its fade).
+            let opened = Result { () throws(AudioError) -> ClipStream in try open(url) }
             cut()
-            start(url: url, loudness: loudness, token: token, requestedAt: requestedAt)
+            start(opened, url: url, loudness: loudness, token: token, requestedAt: requestedAt)
         case .stop:
             cut()
         case .pause:
@@ -235,11 +240,18 @@ final class Playback {
         guard queued > 0 else { return 0 }
         pace.restart(at: monotonicNanoseconds()) // The device may take a whole buffer again.
         if device.rewinds {
-            let rewound = device.rewindQueued(margin: max(64, rate / 500))
+            // One period stays queued: the next write (the fade-out tail and the new clip's first block) must
+            // land before the card plays past what is left, and a writer woken per period can be counted on for
+            // that, not for the 2 ms this used to leave. With 2 ms the driver rig's card ran dry at every press
+            // mid-clip: the old clip stopped dead (a full-scale step) and a period of silence followed.
+            let margin = max(64, rate / 500, period)
+            let rewound = device.rewindQueued(margin: margin)
             if rewound > 0 {
                 written -= Int64(rewound)
                 return history.forget(rewound)
             }
+            // No more than the margin is queued: it plays out and the fade follows it, rather than a hard drop.
+            if queued <= margin { return 0 }
         }
         if device.isSoundServer, let next = streams.switchAway(from: device) {
             // The old stream is stopped once the new one has its first frames: the press is not kept waiting
@@ -271,19 +283,28 @@ final class Playback {
         return voice.stream.position - queuedOfVoice - Int64(fade - fromHistory)
     }
 
-    private func start(url: URL, loudness: LoudnessInfo?, token: UInt64, requestedAt: UInt64) {
+    /// Opens a clip and decodes its first frames.
+    private func open(_ url: URL) throws(AudioError) -> ClipStream {
         let stream: ClipStream
-        do throws(AudioError) {
-            if let prepared = shared.takePrepared(url, rate: rate, channels: channels) {
-                stream = prepared
-            } else {
-                stream = try ClipStream(url: url, outputRate: rate, outputChannels: channels)
-            }
-            try stream.fill(atLeast: period + ramp.frames)
-            if stream.availableFrames == 0 {
-                throw AudioError(.decode, "clip \(url.path) holds no audio")
-            }
-        } catch {
+        if let prepared = shared.takePrepared(url, rate: rate, channels: channels) {
+            stream = prepared
+        } else {
+            stream = try ClipStream(url: url, outputRate: rate, outputChannels: channels)
+        }
+        try stream.fill(atLeast: period + ramp.frames)
+        if stream.availableFrames == 0 {
+            throw AudioError(.decode, "clip \(url.path) holds no audio")
+        }
+        return stream
+    }
+
+    private func start(_ opened: Result<ClipStream, AudioError>, url: URL, loudness: LoudnessInfo?, token: UInt64,
+                       requestedAt: UInt64) {
+        let stream: ClipStream
+        switch opened {
+        case .success(let ready):
+            stream = ready
+        case .failure(let error):
             logger.error("cannot play clip", metadata: ["clip": "\(url.path)", "error": "\(error.message)"])
             shared.emit(.failed(token: token, message: error.message))
             return
@@ -315,9 +336,13 @@ final class Playback {
             roomAfterFeed = room
             if room < (device.isRunning ? period : device.startFrames) { return }
             // A short block right after a press (its first sound goes out at once), otherwise all the room there
-            // is: fewer, larger writes cost less CPU than many small ones.
+            // is: fewer, larger writes cost less CPU than many small ones. But while the device holds less than
+            // two periods (just after a press took the queue back, or after an underrun), a period at a time:
+            // rendering the whole buffer before writing any of it can take longer than the little that is queued
+            // lasts on a slow machine, and the card runs dry (the driver rig saw a 94 ms gap 48 ms into every press).
             let starting = voice.map { !$0.started } ?? false
-            let frames = starting || !device.isRunning ? device.startFrames : room
+            let nearlyEmpty = device.bufferFrames - room < 2 * period
+            let frames = starting || !device.isRunning ? device.startFrames : nearlyEmpty ? period : room
             writeBlock(device, frames: min(frames, mix.count / channels), pad: true)
         }
     }
