@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0" ..< "4.0.0"),
     ],
     targets: [
         // C libraries from Debian, each wrapped as a system-library target.
@@ -90,6 +91,7 @@ let package = Package(
         // Tour packages: pack, sign and verify in minisign's format (libsodium), install atomically, roll back.
         .target(name: "AudiogidPackages", dependencies: [
             "AudiogidCore", "AudiogidManifest", "CSodium", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         // The composition root: kiosk.yaml -> one ServiceGroup of the daemon's parts (store, speaker, kiosk,

@@ -92,42 +92,6 @@ final class Blake2b {
     }
 }
 
-/// SHA-256 over data fed in pieces: the hash a package's manifest records for every file.
-public struct SHA256Hasher {
-    private var state = crypto_hash_sha256_state()
-
-    public init() {
-        precondition(Sodium.ready, "libsodium could not be initialised")
-        crypto_hash_sha256_init(&state)
-    }
-
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        crypto_hash_sha256_update(&state, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count))
-    }
-
-    public mutating func update(_ data: Data) { data.withUnsafeBytes { update($0) } }
-
-    /// The digest as lower-case hex, as `sha256sum` prints it.
-    public mutating func finishHex() -> String {
-        var digest = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))
-        crypto_hash_sha256_final(&state, &digest)
-        return digest.hex
-    }
-
-    /// Hashes a file in 1 MiB reads; returns its size too.
-    public static func file(at url: URL) throws -> (size: Int64, sha256: String) {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        var hasher = SHA256Hasher()
-        var size: Int64 = 0
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(chunk)
-            size += Int64(chunk.count)
-        }
-        return (size, hasher.finishHex())
-    }
-}
-
 extension Sequence where Element == UInt8 {
     var hex: String { map { String(format: "%02x", $0) }.joined() }
 }
