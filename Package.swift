@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        // The staff web page (`audiogid web`), a separate process beside the daemon.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
     ],
     targets: [
         // C libraries from Debian, each wrapped as a system-library target.
@@ -88,10 +91,23 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
 
+        // The staff web page: a separate process (`audiogid web`), a client of the daemon's control socket that
+        // reads the statistics store read-only. Nothing of it runs in the daemon.
+        .target(name: "AudiogidWeb", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidStore", "AudiogidControl",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
         // The app.
         .executableTarget(name: "audiogid", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
-            "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon",
+            "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon", "AudiogidWeb",
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -129,6 +145,10 @@ let package = Package(
         .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidTriggers", "AudiogidPOSIX", "CAudiogidShim"]),
         .testTarget(name: "AudiogidDaemonTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidStore", "AudiogidDaemon",
                                                           .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "AudiogidWebTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidPOSIX", "AudiogidStore", "AudiogidManifest", "AudiogidWeb",
+                                                       .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                       .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                                                       .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
     ]
 )

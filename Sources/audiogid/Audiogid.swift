@@ -7,7 +7,8 @@ struct Audiogid: AsyncParsableCommand {
         commandName: "audiogid",
         abstract: "Offline audio guide: validate and describe tours, plan routes, play stops.",
         subcommands: [ValidateCommand.self, CheckConfigCommand.self, InfoCommand.self, RouteCommand.self, PlayCommand.self,
-                      DaemonCommand.self, CtlCommand.self, StatsCommand.self, TriggersCommand.self, GpsCommand.self]
+                      DaemonCommand.self, CtlCommand.self, StatsCommand.self, TriggersCommand.self, GpsCommand.self,
+                      WebCommand.self, PasswdCommand.self]
     )
 
     /// Runs the command line, mapping usage mistakes to exit status 2 (as `validate` promises staff and scripts)
