@@ -12,8 +12,10 @@ $SUDO apt-get install -y -qq \
     systemd >/dev/null   # systemd-analyze checks systemd/audiogid.service in the tests
 # The staff web page's end-to-end test (scripts/web-e2e.py, a real headless browser) and its load benchmark.
 $SUDO apt-get install -y -qq chromium chromium-driver wrk python3-pip >/dev/null
-python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium 2>/dev/null \
-    || python3 -m pip install -q --break-system-packages selenium
+for module in selenium schemathesis; do
+    python3 -c "import $module" 2>/dev/null || python3 -m pip install -q "$module" 2>/dev/null \
+        || python3 -m pip install -q --break-system-packages "$module"
+done
 
 if ! command -v swift >/dev/null 2>&1; then
     cat >&2 <<'MSG'
