@@ -8,7 +8,7 @@ Screenshots of each page go to .build/web-e2e/ (and to docs/ with --docs).
 
     swift build && python3 scripts/web-e2e.py [--docs]
 """
-import json, os, shutil, socket, subprocess, sys, tempfile, time
+import array, json, os, shutil, socket, subprocess, sys, tempfile, time
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -36,6 +36,20 @@ def wait_for(predicate, seconds, what):
     raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
+def captured_peak(wav):
+    """The loudest 16-bit sample ALSA's file plugin has written so far (its header sizes come only at close)."""
+    try:
+        data = open(wav, "rb").read()
+    except FileNotFoundError:
+        return 0
+    start = data.find(b"data")
+    if start < 0:
+        return 0
+    body = data[start + 8:]
+    samples = array.array("h", body[: len(body) // 2 * 2])
+    return max((abs(s) for s in samples), default=0)
+
+
 def ctl(sock, *words):
     return subprocess.run([AUDIOGID, "ctl", "--socket", sock, *words], capture_output=True, text=True, timeout=10).stdout
 
@@ -53,11 +67,19 @@ def main():
         hashed = subprocess.run([AUDIOGID, "passwd", "--user", "anna", "--role", "staff", "--stdin", "--cost", "10"],
                                 input=PASSWORD + "\n", capture_output=True, text=True, check=True).stdout
         user_line = [line for line in hashed.splitlines() if line.strip().startswith("anna:")][0]
+        # At the end the daemon is restarted with ALSA's file plugin as its speaker: what it plays is written to a
+        # WAV this test reads. (Until then it keeps time silently, so a stop stays "playing" long enough to see.)
+        wav = os.path.join(work, "out.wav")
+        alsa = os.path.join(work, "asound.conf")
+        with open(alsa, "w") as f:
+            f.write('pcm.capture {\n @args [ FILE ]\n @args.FILE { type string }\n type file\n slave.pcm { type null }\n'
+                    ' file $FILE\n format "wav"\n}\n')
         config = os.path.join(work, "kiosk.yaml")
         with open(config, "w") as f:
-            f.write(f"tour: moyo-selo\ndata: {work}\nvolume_cap: 90\naudio:\n  device: none\n"
+            f.write(f"tour: moyo-selo\ndata: {work}\nvolume_cap: 90\naudio:\n  device: none\n  sample_rate: 48000\n"
                     f"control:\n  socket: {sock}\nweb:\n  users:\n  {user_line}\n")
-        processes.append(subprocess.Popen([AUDIOGID, "daemon", "--config", config], stderr=open(os.path.join(SHOTS, "daemon.log"), "w")))
+        daemon = subprocess.Popen([AUDIOGID, "daemon", "--config", config], stderr=open(os.path.join(SHOTS, "daemon.log"), "w"))
+        processes.append(daemon)
         wait_for(lambda: os.path.exists(sock) and "state:" in ctl(sock, "status"), 30, "the daemon")
         port = free_port()
         processes.append(subprocess.Popen([AUDIOGID, "web", "--config", config, "--listen", f"127.0.0.1:{port}"],
@@ -147,6 +169,21 @@ def main():
             print("ok: kiosk page shown")
             # Network errors are the refusals this test asked for (the wrong password's 401, no favicon); a script
             # error or a Content-Security-Policy violation would show as another source.
+            # The daemon restarts (now with the capture device); the open page reconnects by itself, and stop 3
+            # pressed on it is heard.
+            daemon.terminate()
+            daemon.wait(timeout=10)
+            daemon = subprocess.Popen([AUDIOGID, "daemon", "--config", config, "--device", f'capture:FILE="{wav}"'],
+                                      env=dict(os.environ, ALSA_CONFIG_PATH=alsa),
+                                      stderr=open(os.path.join(SHOTS, "daemon-capture.log"), "w"))
+            processes.append(daemon)
+            browser.get(base + "/")
+            wait.until(lambda b: "state:" in ctl(sock, "status"))
+            wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, '[data-field="unreachable"]') or b.refresh())
+            browser.find_element(By.CSS_SELECTOR, 'button[data-stop="3"]').click()
+            wait_for(lambda: captured_peak(wav) > 1000, 10, "stop 3 to sound in the capture device")
+            print(f"ok: after a daemon restart, stop 3 pressed on the page is heard in the capture device (peak {captured_peak(wav)})")
+
             errors = [entry for entry in browser.get_log("browser")
                       if entry.get("level") == "SEVERE" and entry.get("source") != "network"]
             assert not errors, f"browser console errors: {json.dumps(errors)}"
