@@ -20,6 +20,7 @@ let package = Package(
         // The staff web page (`audiogid web`), a separate process beside the daemon.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // C libraries from Debian, each wrapped as a system-library target.
@@ -27,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // Core: tour model, validation rules, player state. No IO.
         .target(name: "AudiogidCore"),
@@ -82,10 +84,22 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
+        // Staff authoring: new tours, spreadsheets both ways, places from phone maps, phone recordings.
+        .target(name: "AudiogidAuthoring", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "AudiogidAudio", "AudiogidRoute", .product(name: "Yams", package: "Yams"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+
+        // Tour packages: pack, sign and verify in minisign's format (libsodium), install atomically, roll back.
+        .target(name: "AudiogidPackages", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "CSodium", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+
         // The composition root: kiosk.yaml -> one ServiceGroup of the daemon's parts (store, speaker, kiosk,
         // control socket, triggers, systemd), started in order and stopped in reverse.
         .target(name: "AudiogidDaemon", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers",
+            "AudiogidPackages",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -107,6 +121,8 @@ let package = Package(
         .executableTarget(name: "audiogid", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
             "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon", "AudiogidWeb",
+            "AudiogidAuthoring",
+            "AudiogidPackages",
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -141,14 +157,15 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidStoreTests", dependencies: ["AudiogidCore", "AudiogidStore"]),
         .testTarget(name: "AudiogidKioskTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidPOSIX", "AudiogidManifest", "AudiogidAudio", "AudiogidStore",
-                                                         .product(name: "GRDB", package: "GRDB.swift")]),
+                                                         .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidTriggers", "AudiogidPOSIX", "CAudiogidShim"]),
         .testTarget(name: "AudiogidDaemonTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidStore", "AudiogidDaemon",
                                                           .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "AudiogidWebTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidPOSIX", "AudiogidStore", "AudiogidManifest", "AudiogidWeb",
-                                                       .product(name: "HummingbirdTesting", package: "hummingbird"),
-                                                       .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                                                       .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "AudiogidAuthoringTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest",
+                                                             "AudiogidAuthoring", "audiogid"], exclude: ["Fixtures"]),
+        .testTarget(name: "AudiogidPackagesTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest", "AudiogidPackages", "AudiogidStore"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
     ]
 )

@@ -58,7 +58,6 @@ public final class AudioEngine: Sendable {
         guard shared.markStarted() else { return }
         let config = self.config, logger = self.logger, inbox = self.inbox, shared = self.shared, opener = self.opener
         startThread {
-            RealtimeScheduling.raiseCurrentThread(logger: logger)
             // Made on the thread it runs on, and never leaves it.
             Playback(config: config, logger: logger, inbox: inbox, shared: shared, opener: opener).run()
             shared.markStopped()
@@ -99,6 +98,9 @@ public final class AudioEngine: Sendable {
     /// Fades out and holds the clip's place; `resume` fades it back in from there.
     public func pause() { inbox.send(.pause) }
     public func resume() { inbox.send(.resume) }
+    /// Carries on the clip of `token` from `seconds` into it (fading across the jump); a paused clip stays paused
+    /// there. Past the clip's end, it finishes.
+    public func seek(to seconds: Double, token: UInt64) { inbox.send(.seek(token: token, seconds: seconds)) }
     /// Master volume 0–100 on a perceptual (cubic) curve, capped at `config.maxVolume`.
     public func setVolume(_ percent: Int) { inbox.send(.volume(percent)) }
 

@@ -12,6 +12,7 @@ enum EngineCommand: Sendable {
     case stop
     case pause
     case resume
+    case seek(token: UInt64, seconds: Double)
     case volume(Int)
     case shutdown
 }

@@ -69,6 +69,9 @@ final class Playback {
     // MARK: The loop
 
     func run() {
+        // Only a device that plays at its own pace gets real-time priority: unpaced (a file or null sink), the loop
+        // writes as fast as the sink takes samples, and would hold a core at that priority.
+        if paced { RealtimeScheduling.raiseCurrentThread(logger: logger) }
         while true {
             for command in inbox.take() { apply(command) }
             if shuttingDown { break }
@@ -126,8 +129,13 @@ final class Playback {
     private func apply(_ command: EngineCommand) {
         switch command {
         case let .play(url, loudness, token, requestedAt):
+            // The new clip is opened before the queue is taken back: after the take-back the card holds only a
+            // couple of ms, and opening a clip (decoder, resampler, first frames) can take longer than that on a
+            // slow machine. Opened after, the card ran dry at every press mid-clip (the driver rig heard a
+            // 100-600 ms gap, and the cut without its fade).
+            let opened = Result { () throws(AudioError) -> ClipStream in try open(url) }
             cut()
-            start(url: url, loudness: loudness, token: token, requestedAt: requestedAt)
+            start(opened, url: url, loudness: loudness, token: token, requestedAt: requestedAt)
         case .stop:
             cut()
         case .pause:
@@ -140,6 +148,20 @@ final class Playback {
         case .resume:
             guard let voice, voice.paused else { return }
             voice.paused = false
+            voice.writtenSinceStart = 0
+            voice.restartFadeIn()
+        case let .seek(token, seconds):
+            guard let voice, voice.token == token else { return }
+            let frame = Int64((max(0, seconds) * Double(rate)).rounded())
+            // What the listener hears now fades out (as at a cut) while the clip carries on from the new place.
+            if !voice.paused && voice.started { _ = cutPosition(of: voice) }
+            if voice.stream.seek(toOutputFrame: frame) {
+                voice.ended = false
+                voice.endsAt = nil
+            } else if voice.stream.expectedFrames > 0 && frame >= voice.stream.expectedFrames {
+                voice.ended = true  // past its end: the clip is over
+                voice.endsAt = written
+            }
             voice.writtenSinceStart = 0
             voice.restartFadeIn()
         case let .volume(percent):
@@ -218,11 +240,18 @@ final class Playback {
         guard queued > 0 else { return 0 }
         pace.restart(at: monotonicNanoseconds()) // The device may take a whole buffer again.
         if device.rewinds {
-            let rewound = device.rewindQueued(margin: max(64, rate / 500))
+            // One period stays queued: the next write (the fade-out tail and the new clip's first block) must
+            // land before the card plays past what is left, and a writer woken per period can be counted on for
+            // that, not for the 2 ms this used to leave. With 2 ms the driver rig's card ran dry at every press
+            // mid-clip: the old clip stopped dead (a full-scale step) and a period of silence followed.
+            let margin = max(64, rate / 500, period)
+            let rewound = device.rewindQueued(margin: margin)
             if rewound > 0 {
                 written -= Int64(rewound)
                 return history.forget(rewound)
             }
+            // No more than the margin is queued: it plays out and the fade follows it, rather than a hard drop.
+            if queued <= margin { return 0 }
         }
         if device.isSoundServer, let next = streams.switchAway(from: device) {
             // The old stream is stopped once the new one has its first frames: the press is not kept waiting
@@ -254,19 +283,28 @@ final class Playback {
         return voice.stream.position - queuedOfVoice - Int64(fade - fromHistory)
     }
 
-    private func start(url: URL, loudness: LoudnessInfo?, token: UInt64, requestedAt: UInt64) {
+    /// Opens a clip and decodes its first frames.
+    private func open(_ url: URL) throws(AudioError) -> ClipStream {
         let stream: ClipStream
-        do throws(AudioError) {
-            if let prepared = shared.takePrepared(url, rate: rate, channels: channels) {
-                stream = prepared
-            } else {
-                stream = try ClipStream(url: url, outputRate: rate, outputChannels: channels)
-            }
-            try stream.fill(atLeast: period + ramp.frames)
-            if stream.availableFrames == 0 {
-                throw AudioError(.decode, "clip \(url.path) holds no audio")
-            }
-        } catch {
+        if let prepared = shared.takePrepared(url, rate: rate, channels: channels) {
+            stream = prepared
+        } else {
+            stream = try ClipStream(url: url, outputRate: rate, outputChannels: channels)
+        }
+        try stream.fill(atLeast: period + ramp.frames)
+        if stream.availableFrames == 0 {
+            throw AudioError(.decode, "clip \(url.path) holds no audio")
+        }
+        return stream
+    }
+
+    private func start(_ opened: Result<ClipStream, AudioError>, url: URL, loudness: LoudnessInfo?, token: UInt64,
+                       requestedAt: UInt64) {
+        let stream: ClipStream
+        switch opened {
+        case .success(let ready):
+            stream = ready
+        case .failure(let error):
             logger.error("cannot play clip", metadata: ["clip": "\(url.path)", "error": "\(error.message)"])
             shared.emit(.failed(token: token, message: error.message))
             return
@@ -298,9 +336,13 @@ final class Playback {
             roomAfterFeed = room
             if room < (device.isRunning ? period : device.startFrames) { return }
             // A short block right after a press (its first sound goes out at once), otherwise all the room there
-            // is: fewer, larger writes cost less CPU than many small ones.
+            // is: fewer, larger writes cost less CPU than many small ones. But while the device holds less than
+            // two periods (just after a press took the queue back, or after an underrun), a period at a time:
+            // rendering the whole buffer before writing any of it can take longer than the little that is queued
+            // lasts on a slow machine, and the card runs dry (the driver rig saw a 94 ms gap 48 ms into every press).
             let starting = voice.map { !$0.started } ?? false
-            let frames = starting || !device.isRunning ? device.startFrames : room
+            let nearlyEmpty = device.bufferFrames - room < 2 * period
+            let frames = starting || !device.isRunning ? device.startFrames : nearlyEmpty ? period : room
             writeBlock(device, frames: min(frames, mix.count / channels), pad: true)
         }
     }
@@ -404,6 +446,8 @@ final class Playback {
     /// and what is written counts as heard, as with a device configured unpaced.
     private func stopPacing() {
         paced = false
+        // Unpaced, the loop writes as fast as the sink takes samples: at real-time priority it would hold a core.
+        RealtimeScheduling.lowerCurrentThread()
         logger.warning("audio device takes samples faster than it plays them (a file or null sink); writing only clips",
                       metadata: ["device": "\(config.device)"])
     }

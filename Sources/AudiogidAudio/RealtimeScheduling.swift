@@ -16,6 +16,13 @@ enum RealtimeScheduling {
     /// ordinary one.
     static let priority: Int32 = 20
 
+    /// Back to ordinary scheduling for the calling thread (a device that turned out unpaced).
+    static func lowerCurrentThread() {
+        var parameters = sched_param()
+        parameters.sched_priority = 0
+        _ = pthread_setschedparam(pthread_self(), SCHED_OTHER, &parameters)
+    }
+
     /// Asks for `SCHED_FIFO` at `priority` for the calling thread; says in the log what it got.
     static func raiseCurrentThread(logger: Logger) {
         var parameters = sched_param()

@@ -1,5 +1,6 @@
 import AudiogidKiosk
 import AudiogidCore
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -263,6 +264,9 @@ final class ControlConnection: ChannelDuplexHandler {
                 case .perform(let command):
                     perform(command, named: request.name, in: run)
                     return
+                case .picture(let picture):
+                    sendPicture(picture, named: request.name, in: run)
+                    return
                 }
             } catch {
                 send(run.out + [error.ackLine(index: run.index, command: request.name)])
@@ -306,6 +310,45 @@ final class ControlConnection: ChannelDuplexHandler {
                 send(run.out + [MPDError(refusal).ackLine(index: run.index, command: name)])
             case .failure(let error):
                 send(run.out + [MPDError(.system, "\(error)").ackLine(index: run.index, command: name)])
+            }
+            handleInput()
+        }
+    }
+
+    /// Reads the asked piece of a picture on the blocking-IO pool (never on the event loop), sends it as mpd's
+    /// binary reply (`size`, `type`, `binary: N`, the bytes, a newline) and carries on with the run.
+    private func sendPicture(_ picture: MPDPicture, named name: String, in run: Run) {
+        guard let context else { return }
+        mode = .running
+        let read = NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) { () -> (size: Int, piece: [UInt8])? in
+            // Only the piece asked for: a client fetches a picture in many pieces.
+            guard let file = FileHandle(forReadingAtPath: picture.url.path) else { return nil }
+            defer { try? file.close() }
+            guard let size = try? file.seekToEnd() else { return nil }
+            guard picture.offset < size else { return (Int(size), []) }
+            try? file.seek(toOffset: UInt64(picture.offset))
+            return (Int(size), [UInt8]((try? file.read(upToCount: picture.limit)) ?? Data()))
+        }
+        read.assumeIsolated().whenComplete { [self] outcome in
+            guard mode == .running else { return }
+            mode = .ready
+            lastHeard = .now()
+            var run = run
+            switch outcome {
+            case .success(let file?) where picture.offset <= file.size:
+                var header = run.out + ["size: \(file.size)"]
+                if let type = picture.type { header.append("type: \(type)") }
+                header.append("binary: \(file.piece.count)")
+                send(header)
+                sendBytes(file.piece + [10])
+                run.out = []
+                if run.okEach { run.out.append("list_OK") }
+                run.index += 1
+                proceed(run)
+            case .success(.some):
+                send(run.out + [MPDError(.argument, "Offset too large").ackLine(index: run.index, command: name)])
+            case .success(nil), .failure:
+                send(run.out + [MPDError(.noExist, "No file exists").ackLine(index: run.index, command: name)])
             }
             handleInput()
         }
@@ -367,6 +410,12 @@ final class ControlConnection: ChannelDuplexHandler {
             buffer.writeInteger(UInt8(10))
         }
         context.write(wrapOutboundOut(buffer), promise: nil)
+        unflushed = true
+    }
+
+    private func sendBytes(_ bytes: [UInt8]) {
+        guard let context, mode != .closing else { return }
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
         unflushed = true
     }
 

@@ -26,6 +26,7 @@ public final class ControlServer: Sendable {
     private let logger: Logger
     private let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     private let state = Mutex(State())
+    private let shared = MPDServerState()
 
     public init(kiosk: Kiosk, settings: ControlSettings, logger: Logger) {
         self.kiosk = kiosk
@@ -90,7 +91,7 @@ public final class ControlServer: Sendable {
     private func admit(_ channel: any Channel, permissions: Set<ControlPermission>) -> EventLoopFuture<Void> {
         let id = ObjectIdentifier(channel)
         // The connection hears of changes from before it is counted, so a client seen connected misses none.
-        let session = MPDSession(kiosk: kiosk, passwords: settings.passwords, permissions: permissions)
+        let session = MPDSession(kiosk: kiosk, passwords: settings.passwords, permissions: permissions, server: shared)
         let connection = ControlConnection(session: session, board: kiosk.changes, readTimeout: settings.connectionTimeout)
         let admitted = state.withLock { state -> Bool in
             guard !state.stopped, state.clients.count < settings.maxClients else { return false }
@@ -171,14 +172,13 @@ public final class ControlServer: Sendable {
     }
 }
 
-/// What a client past `maxClients` gets: MPD's refusal, then the door.
+/// What a client past `maxClients` gets: the door, without a greeting, as mpd does. Clients then report "connection
+/// closed"; an ACK in place of the greeting would read as a malformed greeting ("Malformed connect message" in mpc).
 private final class TurnAway: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     func channelActive(context: ChannelHandlerContext) {
-        let refusal = context.channel.allocator.buffer(string: "ACK [5@0] {} too many clients\n")
-        let channel = context.channel
-        context.writeAndFlush(NIOAny(refusal)).assumeIsolated().whenComplete { _ in channel.close(promise: nil) }
+        context.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}

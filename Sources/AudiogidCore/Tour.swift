@@ -56,10 +56,15 @@ public struct Stop: Sendable, Equatable, Identifiable {
     public var dwellS: Double
     public var audio: ClipPaths
     public var transcript: LocalizedText
+    /// The clips are machine-spoken drafts (`audiogid narrate`), for walking the route before the recordings exist.
+    public var draft: Bool
+    /// A picture of the stop (path relative to `audio/`, as the clips), optional: what phone clients show as the
+    /// cover of its queue entry.
+    public var image: String?
 
     public init(id: String, number: Int, title: LocalizedText = LocalizedText(), location: Coordinate? = nil,
                 radiusM: Double? = nil, dwellS: Double = 0, audio: ClipPaths = [:],
-                transcript: LocalizedText = LocalizedText()) {
+                transcript: LocalizedText = LocalizedText(), draft: Bool = false, image: String? = nil) {
         self.id = id
         self.number = number
         self.title = title
@@ -68,6 +73,8 @@ public struct Stop: Sendable, Equatable, Identifiable {
         self.dwellS = dwellS
         self.audio = audio
         self.transcript = transcript
+        self.draft = draft
+        self.image = image
     }
 }
 
@@ -77,6 +84,8 @@ public struct Tour: Sendable, Equatable, Identifiable {
 
     public var format: Int
     public var id: String
+    /// The release, for packages and a kiosk's rollback protection; optional while a tour is being written.
+    public var version: TourVersion?
     public var title: LocalizedText
     public var description: LocalizedText
     /// Declared languages; the first is the default.
@@ -89,9 +98,11 @@ public struct Tour: Sendable, Equatable, Identifiable {
 
     public init(format: Int = Tour.currentFormat, id: String, title: LocalizedText = LocalizedText(),
                 description: LocalizedText = LocalizedText(), languages: [String], mode: TravelMode = .walk,
-                speedKmh: Double? = nil, route: RoutePlan = RoutePlan(), intro: ClipPaths = [:], stops: [Stop]) {
+                speedKmh: Double? = nil, route: RoutePlan = RoutePlan(), intro: ClipPaths = [:], stops: [Stop],
+                version: TourVersion? = nil) {
         self.format = format
         self.id = id
+        self.version = version
         self.title = title
         self.description = description
         self.languages = languages

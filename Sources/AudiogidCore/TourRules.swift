@@ -77,6 +77,10 @@ public enum TourRules {
                 add(.warning, "\(field)", "\(name) has no radius_m; the boat's GPS will use the default geofence", stop: stop.id)
             }
             if stop.dwellS < 0 { add(.error, "\(field).dwell_s", "\(name): dwell_s cannot be negative", stop: stop.id) }
+            if stop.draft {
+                add(.warning, "\(field).draft",
+                    "\(name) plays machine-spoken draft clips; record it (audiogid import-audio) and remove 'draft: true'", stop: stop.id)
+            }
 
             if stop.audio.isEmpty {
                 add(.warning, "\(field)", "\(name) has no clips yet; visitors will hear nothing here", stop: stop.id)

@@ -108,6 +108,9 @@ public final class KioskDaemon: Sendable {
                 return (fresh, tour)
             })
 
+        // The package inbox (kiosk.yaml `packages.inbox`), checked before anything is bound or opened.
+        let inbox = try PackageInboxService.make(file.packages, configuration: configuration, kiosk: kiosk, shelf: shelf, logger: logger)
+
         // 5. The control socket, bound now so a second daemon on the same socket fails here, before anything runs.
         let control = configuration.control
         if control.tcpPort != nil, !["127.0.0.1", "localhost"].contains(control.tcpAddress), control.defaultPermissions.contains(.admin) {
@@ -135,6 +138,7 @@ public final class KioskDaemon: Sendable {
         services.append(KioskService(kiosk: kiosk, logger: logger))
         services.append(ControlService(server: server, logger: logger))
         if let trigger { services.append(trigger) }
+        if let inbox { services.append(inbox) }
         services.append(HangupService(kiosk: kiosk, notifier: notifier, logger: logger))
         services.append(SystemdService(notifier: notifier, kiosk: kiosk, readyStatus: "playing tour \(tour.tour.id)", logger: logger))
         var groupConfiguration = ServiceGroupConfiguration(

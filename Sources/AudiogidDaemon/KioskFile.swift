@@ -1,6 +1,7 @@
 import AudiogidCore
 import AudiogidKiosk
 import AudiogidManifest
+import AudiogidPackages
 import AudiogidTriggers
 import Foundation
 
@@ -12,10 +13,13 @@ import Foundation
 public struct KioskFile: Sendable {
     public var configuration: KioskConfiguration
     public var triggers: TriggersConfig
+    public var packages: PackageSettings
 
-    public init(configuration: KioskConfiguration = KioskConfiguration(), triggers: TriggersConfig = TriggersConfig()) {
+    public init(configuration: KioskConfiguration = KioskConfiguration(), triggers: TriggersConfig = TriggersConfig(),
+                packages: PackageSettings = PackageSettings()) {
         self.configuration = configuration
         self.triggers = triggers
+        self.packages = packages
     }
 
     /// The whole file, or every problem in it (`ConfigurationError.problems`, sorted by line).
@@ -31,9 +35,10 @@ public struct KioskFile: Sendable {
         do { document = try YAMLDocument.read(file: path) } catch { return (nil, [error.finding]) }
         let (configuration, kioskFindings) = KioskConfiguration.read(document, over: base)
         let (triggers, triggerFindings) = TriggersReader.read(document)
-        let findings = (kioskFindings + triggerFindings)
+        let (packages, packageFindings) = PackageSettingsReader.read(document)
+        let findings = (kioskFindings + triggerFindings + packageFindings)
             .sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
-        return (KioskFile(configuration: configuration, triggers: triggers), findings)
+        return (KioskFile(configuration: configuration, triggers: triggers, packages: packages), findings)
     }
 
     /// Whether `path` is a kiosk config rather than a tour manifest: by its name (`kiosk.yaml`, `*.kiosk.yaml`), or
@@ -45,7 +50,7 @@ public struct KioskFile: Sendable {
         guard name != "tour.yaml", name.hasSuffix(".yaml") || name.hasSuffix(".yml"),
               FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let keys = try? YAMLDocument.read(file: path).topLevelKeys else { return false }
-        let kioskOnly: Set<String> = ["triggers", "audio", "control", "while_playing", "same_button", "volume", "opening_hours", "idle_prompt"]
+        let kioskOnly: Set<String> = ["triggers", "packages", "audio", "control", "while_playing", "same_button", "volume", "opening_hours", "idle_prompt"]
         return !keys.contains("stops") && !kioskOnly.isDisjoint(with: keys)
     }
 
@@ -56,6 +61,7 @@ public struct KioskFile: Sendable {
         lines.append("audio device \(c.audio.device), \(c.audio.sampleRate) Hz, volume \(c.volume) (cap \(c.player.volumeCap))")
         lines.append("control socket \(c.control.socketPath)" + (c.control.tcpPort.map { ", tcp \(c.control.tcpAddress):\($0)" } ?? ""))
         lines.append("triggers: " + triggerSummary)
+        if let inbox = packages.inbox { lines.append("packages: inbox \(inbox), trusted keys \(packages.trustedKeys)") }
         return lines
     }
 

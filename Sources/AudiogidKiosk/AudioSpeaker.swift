@@ -50,6 +50,7 @@ public final class AudioSpeaker: Speaker, Sendable {
     public func stop() { engine.stop() }
     public func pause() { engine.pause() }
     public func resume() { engine.resume() }
+    public func seek(to seconds: Double, token: UInt64) { engine.seek(to: seconds, token: token) }
     public func setVolume(_ level: Int) { engine.setVolume(level) }
     public func prepare(_ clips: [URL]) { engine.prepare(clips) }
 

@@ -9,17 +9,25 @@ public struct InstalledTour: Sendable {
     public var order: [Stop]
     /// Measured loudness by clip path (relative to `audio/`), from the clip index.
     public var loudness: [String: ClipLoudness]
+    /// Each clip's modification time (seconds since 1970) by path, as the clip index read it: MPD's `Last-Modified`.
+    public var modified: [String: Double]
 
-    public init(loaded: LoadedTour, order: [Stop]? = nil, loudness: [String: ClipLoudness] = [:]) {
+    public init(loaded: LoadedTour, order: [Stop]? = nil, loudness: [String: ClipLoudness] = [:], modified: [String: Double] = [:]) {
         self.loaded = loaded
         self.order = order ?? loaded.tour.stops
         self.loudness = loudness
+        self.modified = modified
     }
 
     public var tour: Tour { loaded.tour }
 
+    /// The library's `audio/` folder when the tour's own clips live elsewhere (an installed package's release):
+    /// the kiosk's sounds that are not the tour's (`system/`, the idle prompt) are found there.
+    public var libraryAudioDirectory: URL?
+
     func speakerClip(_ clip: ClipChoice) -> SpeakerClip {
-        SpeakerClip(url: loaded.clipURL(clip.path), loudnessLUFS: loudness[clip.path]?.lufs,
+        let url = loaded.clips[clip.path] == nil ? libraryAudioDirectory.map { $0.appendingPathComponent(clip.path) } : nil
+        return SpeakerClip(url: url ?? loaded.clipURL(clip.path), loudnessLUFS: loudness[clip.path]?.lufs,
                     truePeakDBTP: loudness[clip.path]?.truePeak, durationSeconds: loaded.clips[clip.path]?.durationSeconds)
     }
 

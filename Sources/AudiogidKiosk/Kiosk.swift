@@ -33,6 +33,9 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
     public let changes = ChangeBoard()
 
     private var lastError: String?
+    private struct SongKey: Hashable { var tour, stop, clip: String }
+    private var songIDs: [SongKey: Int] = [:]
+    private var nextSongID = 1
     private var playlistVersion = 1
     private var entryVersions: [Int]
     private let startedAt: Double
@@ -197,29 +200,70 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
         return stream
     }
 
+    /// The MPD song id of a queue entry: one per (tour, stop, clip file), handed out as entries are first shown, so
+    /// an id never names another file (a language switch gives the stops new ids). Caller holds the lock.
+    private func songID(tour: String, stop: String, clip: String) -> Int {
+        let key = SongKey(tour: tour, stop: stop, clip: clip)
+        if let id = songIDs[key] { return id }
+        defer { nextSongID += 1 }
+        songIDs[key] = nextSongID
+        return nextSongID
+    }
+
     public var status: KioskStatus {
         lock.withLock {
             let now = clock()
             let tour = installed.tour
             let language = player.language
+            let playing = player.state.play
             let queue = installed.order.enumerated().map { index, stop in
-                let clip = tour.clip(for: stop, language: language)
-                return QueueEntry(position: index, stop: stop, title: tour.title(of: stop, in: language), clip: clip,
-                                  duration: clip.flatMap { installed.loaded.clips[$0.path]?.durationSeconds },
+                var clip = tour.clip(for: stop, language: language)
+                var title = tour.title(of: stop, in: language)
+                if let playing, playing.position == index, playing.stopID == stop.id {
+                    // The entry playing describes the clip playing until it ends, whatever the language is now.
+                    clip = playing.clip
+                    if !playing.clip.isFallback { title = tour.title(of: stop, in: playing.clip.language) }
+                }
+                let info = clip.flatMap { installed.loaded.clips[$0.path] }
+                return QueueEntry(position: index, id: songID(tour: tour.id, stop: stop.id, clip: clip?.path ?? ""),
+                                  stop: stop, title: title, clip: clip,
+                                  duration: info?.durationSeconds, format: info, modified: clip.flatMap { installed.modified[$0.path] },
                                   version: entryVersions.indices.contains(index) ? entryVersions[index] : playlistVersion)
             }
-            let duration = player.state.play.flatMap { installed.loaded.clips[$0.clip.path]?.durationSeconds }
+            let playingFormat = player.state.play.flatMap { installed.loaded.clips[$0.clip.path] }
+            let duration = playingFormat?.durationSeconds
             let storeHealth = writer?.health
-            return KioskStatus(state: player.state, volume: player.volume, language: language, tourID: tour.id,
+            return KioskStatus(state: player.state, current: player.state.play == nil ? player.lastPosition : player.state.play?.position,
+                               playingFormat: playingFormat, volume: player.volume, language: language, tourID: tour.id,
                                tourTitle: tour.title.text(in: language, fallbacks: [tour.defaultLanguage]) ?? tour.id,
-                               queue: queue, playlistVersion: playlistVersion, elapsed: player.elapsed(at: now),
+                               routeLoops: tour.route.loop, queue: queue, playlistVersion: playlistVersion, elapsed: player.elapsed(at: now),
                                duration: duration, speaker: speaker.status, storeWritable: storeHealth?.writable ?? false,
                                lastError: lastError ?? storeHealth?.lastError, startedAt: startedAt, plays: plays,
                                secondsPlayed: secondsPlayed, missingInputs: missingInputs())
         }
     }
 
+    public var cursor: KioskCursor {
+        lock.withLock {
+            KioskCursor(playing: player.state.play != nil,
+                        current: player.state.play == nil ? player.lastPosition : player.state.play?.position,
+                        queueLength: installed.order.count, routeLoops: installed.tour.route.loop)
+        }
+    }
+
     public var currentConfiguration: KioskConfiguration { lock.withLock { configuration } }
+
+    /// Forgets the last error `status` reports (MPD's `clearerror`).
+    public func clearError() {
+        lock.withLock {
+            guard lastError != nil else { return }
+            lastError = nil
+            changes.post([.player])
+        }
+    }
+
+    /// Where a file the running tour names (a clip, a stop's picture) is: relative to the data folder's `audio/`.
+    public func fileURL(_ relativePath: String) -> URL { lock.withLock { installed.loaded.clipURL(relativePath) } }
 
     /// Ends the current play as interrupted (queued for the log) and closes the observers' streams:
     /// the kiosk's part of a clean shutdown. The speaker's fade and the store's last write come after.
@@ -297,6 +341,9 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
             case .resume:
                 speaker.resume()
                 changed.insert(.player)
+            case .seek(let token, let seconds):
+                speaker.seek(to: seconds, token: token)
+                changed.insert(.player)
             case .setVolume(let level):
                 speaker.setVolume(level)
                 saveState(&ticket)
@@ -308,6 +355,13 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
                 changed.formUnion([.playlist, .options])
             case .ended(let ended):
                 secondsPlayed += ended.secondsHeard
+                if let position = ended.play.position, installed.order.indices.contains(position),
+                   installed.tour.clip(for: installed.order[position], language: player.language)?.path != ended.play.clip.path {
+                    // It played on in the language it began in: its entry now shows the queue's language.
+                    playlistVersion += 1
+                    if entryVersions.indices.contains(position) { entryVersions[position] = playlistVersion }
+                    changed.insert(.playlist)
+                }
                 store(.playEnded(token: ended.play.token, outcome: ended.outcome, secondsHeard: ended.secondsHeard,
                                  endedAt: ended.endedAt), &ticket)
                 changed.insert(.player)

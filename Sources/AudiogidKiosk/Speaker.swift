@@ -1,3 +1,4 @@
+import AudiogidAudio
 import Foundation
 import Logging
 
@@ -44,6 +45,8 @@ public protocol Speaker: AnyObject, Sendable {
     func stop()
     func pause()
     func resume()
+    /// Carry on the clip of `token` (playing or paused) from `seconds` into it; past its end, it ends.
+    func seek(to seconds: Double, token: UInt64)
     /// 0...100.
     func setVolume(_ level: Int)
     var status: SpeakerStatus { get }
@@ -56,6 +59,8 @@ public protocol Speaker: AnyObject, Sendable {
 
 extension Speaker {
     public func prepare(_ clips: [URL]) {}
+    /// A speaker that cannot jump within a clip plays on from where it is.
+    public func seek(to seconds: Double, token: UInt64) {}
 }
 
 /// A speaker that makes no sound but keeps the clip's time: it reports `finished` when the clip's
@@ -63,7 +68,7 @@ extension Speaker {
 public final class SilentSpeaker: Speaker, @unchecked Sendable {  // every field is guarded by `lock`
     private let lock = NSLock()
     private var handler: (@Sendable (SpeakerEvent) -> Void)?
-    private var current: (token: UInt64, remaining: Double, startedAt: Date?)?
+    private var current: (token: UInt64, remaining: Double, startedAt: Date?, duration: Double)?
     /// Sleeps until the clip's end; cancelled by a press, stop or pause.
     private var timer: Task<Void, Never>?
 
@@ -78,9 +83,26 @@ public final class SilentSpeaker: Speaker, @unchecked Sendable {  // every field
     public func play(_ clip: SpeakerClip, token: UInt64) {
         lock.withLock {
             timer?.cancel()
-            current = (token, clip.durationSeconds ?? 1, Date())
+            current = (token, clip.durationSeconds ?? 1, Date(), clip.durationSeconds ?? 1)
             schedule()
         }
+        // Off the caller's thread (the kiosk holds its lock), and off Swift's cooperative pool (it reads a file): a
+        // clip that would not play fails as with a device.
+        let url = clip.url
+        DispatchQueue.global(qos: .userInitiated).async { [weak self] in
+            guard let problem = PlayableCheck.problem(with: url) else { return }
+            self?.fail(token: token, message: problem)
+        }
+    }
+
+    private func fail(token: UInt64, message: String) {
+        let handler: (@Sendable (SpeakerEvent) -> Void)? = lock.withLock {
+            guard let playing = current, playing.token == token else { return nil }
+            timer?.cancel()
+            current = nil
+            return self.handler
+        }
+        handler?(.failed(token: token, message: message))
     }
 
     public func stop() {
@@ -106,6 +128,17 @@ public final class SilentSpeaker: Speaker, @unchecked Sendable {  // every field
             playing.startedAt = Date()
             current = playing
             schedule()
+        }
+    }
+
+    public func seek(to seconds: Double, token: UInt64) {
+        lock.withLock {
+            guard var playing = current, playing.token == token else { return }
+            timer?.cancel()
+            playing.remaining = playing.duration - seconds
+            if playing.startedAt != nil { playing.startedAt = Date() }
+            current = playing
+            if playing.startedAt != nil { schedule() }
         }
     }
 

@@ -28,15 +28,25 @@ public struct TourShelf: Sendable {
 
     public func install(_ id: String) throws -> InstalledTour {
         guard ManifestName.isSafe(id) else { throw KioskSetupError("'\(id)' is not a tour id (lower-case letters, digits and dashes)") }
-        let folder = (toursDirectory as NSString).appendingPathComponent(id)
+        var folder = (toursDirectory as NSString).appendingPathComponent(id)
+        var audio = audioDirectory
+        // An installed package: tours/ID is a link to releases/ID/VERSION, which holds its own audio/. The link
+        // is resolved once, so this load reads one release throughout even if an install switches it meanwhile,
+        // and the clips it plays stay in that release.
+        if let release = Self.packagedRelease(folder) {
+            folder = release
+            audio = (release as NSString).appendingPathComponent("audio")
+        }
         let loaded: LoadedTour
         do {
-            loaded = try TourLoader.load(path: folder, audioDirectory: audioDirectory)
+            loaded = try TourLoader.load(path: folder, audioDirectory: audio)
         } catch {
             throw KioskSetupError("tour \(id) cannot be loaded:\n\(error.description)")
         }
-        let loudness = index(loaded)
-        return InstalledTour(loaded: loaded, order: routeOrder(loaded), loudness: loudness)
+        let (loudness, modified) = index(loaded)
+        var installed = InstalledTour(loaded: loaded, order: routeOrder(loaded), loudness: loudness, modified: modified)
+        if audio != audioDirectory { installed.libraryAudioDirectory = URL(fileURLWithPath: audioDirectory) }
+        return installed
     }
 
     /// The queue's order: the author's, or for `order: optimize` the route engine's (over the tour's
@@ -60,16 +70,30 @@ public struct TourShelf: Sendable {
         }
     }
 
-    /// Brings the clip index up to date for `loaded` and returns the loudness of each clip it knows.
-    func index(_ loaded: LoadedTour) -> [String: ClipLoudness] {
+    /// The release folder `tours/ID` links to, when it is an installed package (a link to a folder with its own audio/).
+    static func packagedRelease(_ folder: String) -> String? {
+        var info = stat()
+        guard lstat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, let real = realpath(folder, nil) else { return nil }
+        defer { free(real) }
+        let release = String(cString: real)
+        var isDirectory: ObjCBool = false
+        let audio = (release as NSString).appendingPathComponent("audio")
+        return FileManager.default.fileExists(atPath: audio, isDirectory: &isDirectory) && isDirectory.boolValue ? release : nil
+    }
+
+    /// Brings the clip index up to date for `loaded` and returns the loudness of each clip it knows, and each
+    /// clip's modification time. `audiogid install` calls it on a staged release, so the daemon finds its clips measured.
+    public func index(_ loaded: LoadedTour) -> (loudness: [String: ClipLoudness], modified: [String: Double]) {
         let known = (try? store?.indexedClips()) ?? [:]
         var loudness: [String: ClipLoudness] = [:]
+        var modifiedTimes: [String: Double] = [:]
         var fresh: [IndexedClip] = []
         for (path, info) in loaded.clips {
             let url = loaded.clipURL(path)
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
                   let size = (attributes[.size] as? NSNumber)?.int64Value,
                   let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { continue }
+            modifiedTimes[path] = modified
             if let row = known[path], row.size == size, row.modified == modified,
                row.loudnessLUFS != nil || measureLoudness == nil {
                 if let value = row.loudnessLUFS { loudness[path] = ClipLoudness(lufs: value, truePeak: row.truePeakDBTP) }
@@ -86,7 +110,7 @@ public struct TourShelf: Sendable {
             logger.info("indexed \(fresh.count) new or changed clips of tour \(loaded.tour.id)")
             do { try store?.saveClips(fresh) } catch { logger.error("clip index not saved (will re-index next start): \(error)") }
         }
-        return loudness
+        return (loudness, modifiedTimes)
     }
 }
 

@@ -6,9 +6,9 @@ import Yams
 ///
 /// It records where each field was written so later checks can point at the right line.
 struct ManifestReader {
-    static let tourKeys = ["format", "id", "title", "description", "languages", "mode", "speed_kmh", "route", "intro", "stops"]
+    static let tourKeys = ["format", "id", "version", "title", "description", "languages", "mode", "speed_kmh", "route", "intro", "stops"]
     static let routeKeys = ["order", "start", "end", "loop", "circuity"]
-    static let stopKeys = ["id", "number", "title", "location", "radius_m", "dwell_s", "audio", "transcript"]
+    static let stopKeys = ["id", "number", "title", "location", "radius_m", "dwell_s", "audio", "transcript", "draft", "image"]
     static let locationKeys = ["lat", "lon", "ele"]
 
     private var yaml: StrictYAML
@@ -48,6 +48,7 @@ struct ManifestReader {
             if fields["id"] == nil { yaml.missing(at: root, field: "id", "the tour has no 'id' (a short name like moyo-selo)") }
             return ""
         }()
+        let version = fields["version"].flatMap { readVersion($0) }
         let title = fields["title"].map { readText($0, field: "title", what: "the tour title") } ?? {
             yaml.missing(at: root, field: "title", "the tour has no 'title'")
             return LocalizedText()
@@ -71,7 +72,7 @@ struct ManifestReader {
             yaml.missing(at: root, field: "stops", "the tour has no 'stops' list")
         }
         return Tour(format: format, id: id, title: title, description: description, languages: languages, mode: mode,
-                    speedKmh: speed, route: route, intro: intro, stops: stops)
+                    speedKmh: speed, route: route, intro: intro, stops: stops, version: version)
     }
 
     private mutating func readRoute(_ node: Node) -> RoutePlan {
@@ -121,8 +122,12 @@ struct ManifestReader {
         let transcript = fields["transcript"].map {
             readText($0, field: "\(path).transcript", what: "\(label): transcript", stop: id)
         } ?? LocalizedText()
+        let draft = fields["draft"].flatMap { yaml.bool($0, field: "\(path).draft", what: "\(label): draft", stop: id) } ?? false
+        let image = fields["image"].flatMap {
+            yaml.string($0, field: "\(path).image", what: "\(label): image", allowEmpty: false, stop: id)
+        }
         return Stop(id: id, number: number, title: title, location: location, radiusM: radius, dwellS: dwell,
-                    audio: audio, transcript: transcript)
+                    audio: audio, transcript: transcript, draft: draft, image: image)
     }
 
     private mutating func readLocation(_ node: Node, path: String, label: String, stop: String) -> Coordinate? {
@@ -183,6 +188,16 @@ struct ManifestReader {
             }
         }
         return clips
+    }
+
+    /// `version: 3` or `version: 2026.11.2`; a YAML float such as `1.10` is read as written, not as 1.1.
+    private mutating func readVersion(_ node: Node) -> TourVersion? {
+        guard let scalar = node.scalar, node.null == nil, let version = TourVersion(scalar.string) else {
+            yaml.error(at: node, field: "version",
+                       "version '\(node.scalar?.string ?? "?")' must be a positive whole number or dotted numbers, e.g. 3 or 2026.11.2")
+            return nil
+        }
+        return version
     }
 
     private mutating func readLanguageList(_ node: Node, field: String) -> [String] {

@@ -99,7 +99,12 @@ public struct StrictYAML: Sendable {
     public mutating func string(_ node: Node, field: String, what: String? = nil, allowEmpty: Bool = true,
                                 stop: String? = nil) -> String? {
         guard let scalar = node.scalar, node.null == nil, allowEmpty || !scalar.string.isEmpty else {
-            invalid(node, field: field, what: what, "must be a text value", stop: stop)
+            // YAML reads a bare `null` or `~` as "nothing", which surprises whoever meant the word (ALSA's `null`
+            // device): say how to write it.
+            let bareNull = node.null != nil && !(node.scalar?.string.isEmpty ?? true)
+            invalid(node, field: field, what: what,
+                    bareNull ? "must be a text value (YAML reads a bare '\(node.scalar!.string)' as nothing; write it in quotes, \"\(node.scalar!.string)\", to mean the word)"
+                             : "must be a text value", stop: stop)
             return nil
         }
         return scalar.string

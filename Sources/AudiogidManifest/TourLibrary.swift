@@ -14,7 +14,13 @@ public struct TourPathError: Error, Sendable, CustomStringConvertible {
 public enum TourLibrary {
     /// The `audio/` folder a tour's clips live in: its library's, when the tour sits in `<library>/tours/<id>/`;
     /// otherwise an `audio/` folder beside the manifest (an unpacked tour package).
+    /// A tour folder with an `audio/` folder of its own (an installed package's release, linked from `tours/ID`) uses that.
     public static func audioDirectory(forTourAt tourDirectory: URL) -> URL {
+        var isDirectory: ObjCBool = false
+        let own = tourDirectory.appendingPathComponent("audio")
+        if FileManager.default.fileExists(atPath: own.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return own.standardizedFileURL
+        }
         let parent = tourDirectory.deletingLastPathComponent()
         if parent.lastPathComponent == "tours" {
             return parent.deletingLastPathComponent().appendingPathComponent("audio").standardizedFileURL

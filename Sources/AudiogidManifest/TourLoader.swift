@@ -106,6 +106,15 @@ public enum TourLoader {
             let (clips, findings) = clipCheck.check(tour)
             report.clips = clips
             report.findings += findings
+            // A stop's picture is optional; one named must be there.
+            let locator = ClipLocator(audioDirectory: audio)
+            for (index, stop) in tour.stops.enumerated() {
+                guard let image = stop.image, case .failure(let problem) = locator.resolve(image) else { continue }
+                let field = "stops[\(index)].image"
+                report.findings.append(Finding(.error, at: reader.locator.locate(field),
+                                               "stop '\(stop.id)': image '\(image)' is not a file inside the audio folder (\(problem))",
+                                               stop: stop.id, field: field, isSecurity: problem == .escapes))
+            }
         }
         report.findings.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
         return report

@@ -11,8 +11,9 @@ import Foundation
 /// v1 uAPI and cannot ask the kernel for debounce; the v2 ioctls we need are three calls, done in
 /// CAudiogidShim where the kernel's structs are native C.
 ///
-/// Everything in this file needs a real chip (there is none in CI or on the build machine): it is kept thin,
-/// and can be checked only on hardware. The decoding of what the chip sends is `GpioButtonDecoder`, tested through pipes.
+/// Everything in this file needs a real chip: the build machine has none, so it is kept thin, and the driver rig
+/// (`scripts/rig.sh test`) runs it against the kernel's gpio-sim in a virtual machine. The decoding of what the
+/// chip sends is `GpioButtonDecoder`, tested through pipes.
 public final class GpioChip: Sendable {
     public let path: String
     public let name: String

@@ -183,7 +183,8 @@ public struct KeypadDecoder: TriggerDecoder {
     }
 }
 
-/// Opening an evdev device: the only part that needs a real /dev/input node (it can be checked only on hardware; this build machine has no /dev/input).
+/// Opening an evdev device: the only part that needs a real /dev/input node (the build machine has none; the driver
+/// rig, `scripts/rig.sh test`, runs it against a uinput keypad in a virtual machine).
 public enum EvdevDevice {
     /// Opens `path` non-blocking and, if `grab`, takes it exclusively (EVIOCGRAB) so typed digits do not
     /// also reach a login console on the kiosk's screen.

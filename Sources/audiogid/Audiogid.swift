@@ -8,6 +8,10 @@ struct Audiogid: AsyncParsableCommand {
         abstract: "Offline audio guide: validate and describe tours, plan routes, play stops.",
         subcommands: [ValidateCommand.self, CheckConfigCommand.self, InfoCommand.self, RouteCommand.self, PlayCommand.self,
                       DaemonCommand.self, CtlCommand.self, StatsCommand.self, TriggersCommand.self, GpsCommand.self,
+                      NewCommand.self, ExportCommand.self, ImportCommand.self, ImportPlacesCommand.self,
+                      ImportAudioCommand.self, NarrateCommand.self, LeafletCommand.self,
+                      KeygenCommand.self, PackCommand.self, VerifyCommand.self, InstallCommand.self,
+                      RollbackCommand.self, UninstallCommand.self, ListCommand.self,
                       WebCommand.self, PasswdCommand.self]
     )
 

@@ -93,6 +93,15 @@ import Glibc
         #expect(problems.map(\.line) == ["k.yaml:1:14: error: same_button: must be one of stop, restart, found 'restrat' (did you mean 'restart'?)"])
     }
 
+    /// `device: null` means ALSA's null device to a technician but "nothing" to YAML: the finding says how to write it.
+    @Test func aBareNullWhereTextIsWantedSaysToQuoteIt() throws {
+        let document = try YAMLDocument(text: "audio: {device: null}\n", file: "k.yaml")
+        let (_, problems) = KioskConfiguration.read(document)
+        #expect(problems.map(\.line) == [#"k.yaml:1:17: error: audio.device: must be a text value (YAML reads a bare 'null' as nothing; write it in quotes, "null", to mean the word)"#])
+        let quoted = try YAMLDocument(text: "audio: {device: \"null\"}\n", file: "k.yaml")
+        #expect(KioskConfiguration.read(quoted).1.isEmpty)
+    }
+
     @Test func syntaxErrorsAndMissingFilesAreReportedNotThrownAtRandom() {
         #expect(throws: ConfigurationError.self) { try ConfigurationFile.read("tour: [a, b", file: "k.yaml", over: KioskConfiguration()) }
         #expect(throws: ConfigurationError.self) { try ConfigurationFile.read("- just\n- a list", file: "k.yaml", over: KioskConfiguration()) }

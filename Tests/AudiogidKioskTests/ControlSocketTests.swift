@@ -15,10 +15,10 @@ import Glibc
         let client = try rig.client()
         #expect(client.greeting == "OK MPD \(MPDSession.protocolVersion)")
         #expect(try client.send("ping") == ControlClient.Reply(lines: [], ack: nil))
-        #expect(try client.send("frobnicate 1").ack == "ACK [5@0] {frobnicate} unknown command \"frobnicate\"")
+        #expect(try client.send("frobnicate 1").ack == "ACK [5@0] {} unknown command \"frobnicate\"")
         #expect(try client.send("playstop 42").ack == "ACK [50@0] {playstop} no stop 42 in this tour")
         #expect(try client.send("setvol loud").ack == "ACK [2@0] {setvol} Integer expected: loud")
-        #expect(try client.send("playstop \"unclosed").ack?.hasPrefix("ACK [2@0]") == true)
+        #expect(try client.send("playstop \"unclosed").ack == "ACK [5@0] {} Missing closing '\"'")
         #expect(try client.send("ping").ok)  // the connection survives its errors
     }
 
@@ -68,7 +68,7 @@ import Glibc
         #expect(okList.value("volume") == "30")
         #expect(client.sendRaw(Array("command_list_begin\nsetvol 40\nbogus\nsetvol 90\ncommand_list_end\n".utf8)))
         let failed = try client.readReply()
-        #expect(failed.ack == "ACK [5@1] {bogus} unknown command \"bogus\"")
+        #expect(failed.ack == "ACK [5@1] {} unknown command \"bogus\"")
         #expect(rig.kiosk.status.volume == 40)  // the command after the error did not run
     }
 

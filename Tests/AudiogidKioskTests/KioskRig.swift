@@ -92,6 +92,7 @@ final class SpeakerEndingOnCommand: Speaker, Sendable {
         var handler: (@Sendable (SpeakerEvent) -> Void)?
         var playing: (token: UInt64, seconds: Double?)?
         var handed: [String] = []
+        var seeks: [(token: UInt64, seconds: Double)] = []
     }
     private let state = Mutex(State())
     /// The file names of the clips it was handed, in order.
@@ -105,6 +106,11 @@ final class SpeakerEndingOnCommand: Speaker, Sendable {
     func stop() { state.withLock { $0.playing = nil } }
     func pause() {}
     func resume() {}
+    func seek(to seconds: Double, token: UInt64) { state.withLock { $0.seeks.append((token, seconds)) } }
+    /// The seconds each seek asked for, in order, with whether it was for the clip playing then.
+    var seeks: [(seconds: Double, ofPlaying: Bool)] {
+        state.withLock { state in state.seeks.map { ($0.seconds, $0.token == state.playing?.token) } }
+    }
     func setVolume(_ level: Int) {}
     /// "none", as the silent speaker it stands for.
     var status: SpeakerStatus { SpeakerStatus(device: "none", deviceOpen: true, underruns: 0) }

@@ -54,8 +54,11 @@ import Testing
         #expect(try mpc(rig.socket, "outputs").output.contains("Output 1 (none) is enabled"))
         #expect(try mpc(rig.socket, "ls").status == 0)
         #expect(try mpc(rig.socket, "lsplaylists").status == 0)
+        // As against mpd: next and previous need something playing.
+        #expect(try mpc(rig.socket, "next").error.contains("Not playing"))
+        #expect(try mpc(rig.socket, "play", "2").status == 0)
         #expect(try mpc(rig.socket, "next").status == 0)
         #expect(try mpc(rig.socket, "prev").status == 0)
-        #expect(rig.kiosk.status.state.play?.position == 0)
+        #expect(rig.kiosk.status.state.play?.position == 1)
     }
 }

@@ -2,7 +2,12 @@ import AudiogidKiosk
 /// The kiosk's refusals in MPD's words: the ACK code a client is written against.
 extension MPDError {
     init(_ refusal: KioskRefusal) {
-        self.init(Self.code(for: refusal), refusal.description)
+        if case .player(.noSuchPosition) = refusal {
+            // A queue position past the end, as mpd words it (play, seek and the like).
+            self.init(.argument, "Bad song index")
+        } else {
+            self.init(Self.code(for: refusal), refusal.description)
+        }
     }
 
     static func code(for refusal: KioskRefusal) -> MPDErrorCode {

@@ -24,6 +24,10 @@ extension MPDRequest {
         case .volume(.down): self.init(name: "volume", arguments: ["down"])
         case .tour(let id): self.init(name: "tour", arguments: [id])
         case .reload: self.init(name: "reload", arguments: [])
+        case .seek(let request):
+            let seconds = (request.relative && request.seconds >= 0 ? "+" : "") + SeekRequest.format(request.seconds)
+            if let position = request.position { self.init(name: "seek", arguments: [String(position), seconds]) }
+            else { self.init(name: "seekcur", arguments: [seconds]) }
         }
     }
 }

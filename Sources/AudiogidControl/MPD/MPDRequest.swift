@@ -36,12 +36,12 @@ public struct MPDRequest: Sendable, Equatable {
                         current.unicodeScalars.append(inner)
                     }
                 }
-                guard closed else { throw MPDError(.argument, "Missing closing '\"'") }
+                guard closed else { throw MPDError(.unknown, "Missing closing '\"'", namesCommand: false) }
                 words.append(current)
                 current = ""
                 // A quoted argument must be followed by a separator or the end of the line.
                 if let next = iterator.next(), next != " ", next != "\t" {
-                    throw MPDError(.argument, "Space expected after closing '\"'")
+                    throw MPDError(.unknown, "Space expected after closing '\"'", namesCommand: false)
                 }
             default:
                 current.unicodeScalars.append(scalar)
@@ -49,8 +49,8 @@ public struct MPDRequest: Sendable, Equatable {
             }
         }
         if inWord { words.append(current) }
-        guard let name = words.first else { throw MPDError(.unknown, "No command given") }
-        guard words.count <= 256 else { throw MPDError(.argument, "Too many arguments") }
+        guard let name = words.first else { throw MPDError(.unknown, "No command given", namesCommand: false) }
+        guard words.count <= 256 else { throw MPDError(.unknown, "Too many arguments", namesCommand: false) }
         self.name = name
         self.arguments = Array(words.dropFirst())
     }
@@ -90,15 +90,19 @@ public enum MPDErrorCode: Int, Sendable, Equatable {
 public struct MPDError: Error, Sendable, Equatable {
     public var code: MPDErrorCode
     public var message: String
+    /// Whether the ACK names the command: mpd leaves the braces empty when it could not make out a known
+    /// command (a quoting error, an unknown name), and clients print what is there.
+    public var namesCommand: Bool
 
-    public init(_ code: MPDErrorCode, _ message: String) {
+    public init(_ code: MPDErrorCode, _ message: String, namesCommand: Bool = true) {
         self.code = code
+        self.namesCommand = namesCommand
         // An ACK is one line: a message must not break the framing.
         self.message = message.replacingNewlines()
     }
 
     public func ackLine(index: Int, command: String) -> String {
-        "ACK [\(code.rawValue)@\(index)] {\(command.replacingNewlines())} \(message)"
+        "ACK [\(code.rawValue)@\(index)] {\(namesCommand ? command.replacingNewlines() : "")} \(message)"
     }
 }
 

@@ -26,6 +26,20 @@ public enum VolumeRequest: Sendable, Equatable {
     case down
 }
 
+/// A jump within a clip: to a second of it, or by seconds from where the listener is (negative: back).
+public struct SeekRequest: Sendable, Equatable {
+    /// The queue position whose clip to seek in (starting it if it is not the one playing); nil: the clip playing.
+    public var position: Int?
+    public var seconds: Double
+    public var relative: Bool
+
+    public init(position: Int? = nil, seconds: Double, relative: Bool) {
+        self.position = position
+        self.seconds = seconds
+        self.relative = relative
+    }
+}
+
 /// Everything a press, a remote or the daemon itself can ask the player to do.
 ///
 /// Every trigger source (control socket, GPIO, serial, GPS, keypad) produces these values, so the
@@ -46,6 +60,8 @@ public enum Command: Sendable, Equatable {
     case volume(VolumeRequest)
     case tour(String)
     case reload
+    /// `seek -10`: a visitor's "back 10 s" button; `seek 30`: to 0:30 of the clip playing.
+    case seek(SeekRequest)
 }
 
 /// A command line in the form `audiogid ctl`, serial button boxes and the trigger config use:
@@ -60,7 +76,7 @@ public struct CommandSyntaxError: Error, Sendable, Equatable, CustomStringConver
 extension Command {
     /// Every word `Command(line:)` understands, for help texts and error messages.
     public static let words = ["play", "playstop", "playpos", "next", "previous", "prev", "replay", "stop",
-                               "pause", "resume", "toggle", "language", "lang", "volume", "vol", "tour", "reload"]
+                               "pause", "resume", "toggle", "language", "lang", "volume", "vol", "tour", "reload", "seek"]
 
     public init(line: String) throws(CommandSyntaxError) {
         try self.init(words: line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
@@ -117,11 +133,24 @@ extension Command {
                     self = .volume(.set(level))
                 }
             }
+        case "seek":
+            let arg = try oneArgument()
+            guard let seconds = Double(arg), seconds.isFinite else {
+                throw CommandSyntaxError("seek takes seconds: 30 (to 0:30), +10 or -10 (from where it is): \(arg)")
+            }
+            self = .seek(SeekRequest(seconds: seconds, relative: arg.hasPrefix("+") || arg.hasPrefix("-")))
         case "tour": self = .tour(try oneArgument())
         case "reload": self = try noArguments(.reload)
         default:
             throw CommandSyntaxError("unknown command '\(verb)' (known: \(Command.words.joined(separator: ", ")))")
         }
+    }
+}
+
+extension SeekRequest {
+    /// Seconds as a ctl word: `10`, `-2.5`.
+    public static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
 }
 
@@ -146,6 +175,9 @@ extension Command: CustomStringConvertible {
         case .volume(.down): "volume down"
         case .tour(let id): "tour \(id)"
         case .reload: "reload"
+        case .seek(let request):
+            (request.position.map { "seek in \($0) " } ?? "seek ")
+                + (request.relative && request.seconds >= 0 ? "+" : "") + SeekRequest.format(request.seconds)
         }
     }
 }

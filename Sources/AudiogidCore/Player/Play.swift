@@ -52,6 +52,8 @@ public enum PlayerEffect: Sendable, Equatable {
     case silence
     case pause
     case resume
+    /// Carry on the clip of `token` from this second of it.
+    case seek(token: UInt64, seconds: Double)
     case setVolume(Int)
     case languageChanged(String)
     /// A play is over: log it.

@@ -115,6 +115,8 @@ public struct Player: Sendable {
             }
             volume = min(max(wanted, 0), settings.volumeCap)
             return PlayerDecision([.setVolume(volume)])
+        case .seek(let request):
+            return seek(request, source: source, at: now)
         case .tour(let id):
             return PlayerDecision([.loadTour(id)])
         case .reload:
@@ -247,6 +249,24 @@ public struct Player: Sendable {
         default:
             return begin(position: position, source: source, at: now)
         }
+    }
+
+    /// Jumps within the clip playing or paused (a paused one stays paused), or starts the stop asked for and jumps
+    /// within it. Before the clip's start is its start; past its end, the audio engine ends it.
+    private mutating func seek(_ request: SeekRequest, source: PressSource, at now: Moment) -> PlayerDecision {
+        var effects: [PlayerEffect] = []
+        if let position = request.position, position != state.play?.position {
+            guard order.indices.contains(position) else { return PlayerDecision(refusal: .noSuchPosition(position)) }
+            let started = begin(position: position, source: source, at: now)
+            if started.refusal != nil { return started }
+            effects = started.effects
+        }
+        guard let play = state.play, !play.isPrompt else { return PlayerDecision(refusal: .notPlaying) }
+        let target = max(0, request.relative ? elapsed(at: now) + request.seconds : request.seconds)
+        heardBefore = target
+        stretchStart = now.seconds
+        effects.append(.seek(token: play.token, seconds: target))
+        return PlayerDecision(effects)
     }
 
     /// Start the stop at `position` now, ending whatever plays.

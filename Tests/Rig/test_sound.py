@@ -1,0 +1,190 @@
+"""The daemon on a real ALSA driver: snd-aloop's playback side, whose sound its capture side gives back exactly."""
+import os
+import signal
+import subprocess
+import time
+
+from rigkit import (Capture, Daemon, Tour, case, check, correlation, last_sound, main, match, noise, onset, peak,
+                    rig_audio, samples, say, tone, wait_until)
+
+HW = rig_audio()
+
+
+def played(daemon):
+    wait_until(15, lambda: daemon.status().get("state") == "stop", "the clip to end")
+
+
+@case
+def plays_on_hw_device():
+    tour = Tour({1: (noise(0.8, seed=11), 48000)})
+    daemon = Daemon(tour, HW)
+    status = daemon.status()
+    check(status.get("device_open") == "1", f"the daemon holds hw:Loopback,0,0 open ({status.get('device')})")
+    capture = Capture()
+    daemon.request("playstop 1")
+    played(daemon)
+    data = capture.stop()
+    score, gaps = match(data, tour.reference(1), length_s=0.7)
+    check(score >= 0.9, f"the capture matches the clip (correlation {score:.3f}, {gaps} gaps)")
+    sounding = sum(b - a for a, b in sounding_spans(data, peak(data) * 0.02)) / 48000
+    check(abs(sounding - 0.8) < 0.05, f"the whole clip was played ({sounding:.3f} s of sound, the clip is 0.8 s)")
+
+
+@case
+def plays_clip_of_another_rate_on_plughw():
+    # A 44.1 kHz clip on a 48 kHz output: the daemon converts it (libsoxr) and plughw takes the result.
+    tour = Tour({1: (noise(0.8, seed=12, rate=44100), 44100)})
+    daemon = Daemon(tour, rig_audio("plughw:Loopback,0,0", sample_rate=48000))
+    capture = Capture()
+    daemon.request("playstop 1")
+    played(daemon)
+    score, gaps = match(capture.stop(), tour.reference(1, rate=48000), length_s=0.7)
+    check(score >= 0.9, f"the capture matches the clip resampled to 48 kHz (correlation {score:.3f}, {gaps} gaps)")
+
+
+def sounding_spans(data, threshold, shortest_gap=48):
+    """(start, end) sample spans louder than `threshold`, split at silences of at least `shortest_gap` samples."""
+    s = samples(data)
+    spans, start, quiet = [], None, 0
+    for i, v in enumerate(s):
+        if v > threshold or v < -threshold:
+            if start is None:
+                start = i
+            quiet = 0
+        elif start is not None:
+            quiet += 1
+            if quiet == shortest_gap:
+                spans.append((start, i - quiet + 1))
+                start = None
+    if start is not None:
+        spans.append((start, len(s) - quiet))
+    return spans
+
+
+@case
+def press_mid_clip_fades_over():
+    tour = Tour({1: (tone(3.0, 440), 48000), 2: (tone(1.0, 660), 48000)})
+    daemon = Daemon(tour, HW)
+    # A cut during which the emulator stalls longer than the period left queued runs the card dry, and the old clip
+    # stops dead: that says nothing about the fade. Such an attempt (an underrun counted across it) is tried again,
+    # up to three times; a click without an underrun fails at once.
+    for attempt in range(1, 4):
+        step, loudest, underran = cut_over(tour, daemon)
+        if step <= 0.3 * loudest or not underran:
+            break
+        say(f"attempt {attempt}: the card ran dry during the cut (an emulation stall); trying again")
+    check(step <= 0.3 * loudest, f"no click at the cut-over: largest step {step / loudest:.3f} of the peak (<= 0.3)"
+          + (" (every attempt underran)" if underran and step > 0.3 * loudest else ""))
+
+
+def cut_over(tour, daemon):
+    """Plays stop 1, presses stop 2 0.6 s into it; returns the largest step at the cut-over, the peak, and whether
+    an underrun was counted meanwhile."""
+    capture = Capture()
+    before = int(daemon.status()["underruns"])
+    daemon.request("playstop 1")
+    wait_until(10, lambda: daemon.status().get("state") == "play", "stop 1 to play")
+    time.sleep(0.6)  # into the middle of stop 1's clip: what the test simulates, not a wait for the daemon
+    daemon.request("playstop 2")
+    played(daemon)
+    after = int(daemon.status()["underruns"])
+    data = capture.stop()
+    loudest = peak(data)
+    s = samples(data)
+    # Over 40 ms: enough to tell 440 Hz from 660 Hz, short enough not to straddle an emulation stall's gap.
+    first, at1 = correlation(data, tour.reference(1), length_s=0.04)
+    second, at2 = correlation(data, tour.reference(2), at=last_sound(data, loudest * 0.05) - 48000, length_s=0.04,
+                              slack=24000)
+    say(f"stop 1 at {at1 / 48000:.3f} s (correlation {first:.3f}), stop 2 at {at2 / 48000:.3f} s ({second:.3f}); "
+        f"underruns: {before} -> {after}")
+    check(first >= 0.9 and second >= 0.9, f"stop 1 then stop 2 are heard (correlations {first:.3f}, {second:.3f})")
+    cut_after = (at2 - at1) / 48000
+    check(0.4 < cut_after < 2.5, f"stop 2 started {cut_after:.2f} s into stop 1 (a cut, not the end of its 3 s)")
+    # The cut-over: from 50 ms before stop 1's sound ends to 50 ms after stop 2's begins.
+    spans = sounding_spans(data, loudest * 0.02)
+    say(f"sounding spans (s): {[(round(a / 48000, 3), round(b / 48000, 3)) for a, b in spans]}")
+    end1 = max((b for a, b in spans if b <= at2 + 48), default=at2)
+    lo, hi = max(1, end1 - 2400), min(len(s), at2 + 2400)
+    step, where = max((abs(s[i] - s[i - 1]), i) for i in range(lo, hi))
+    say(f"cut-over {lo / 48000:.3f}-{hi / 48000:.3f} s: largest step {step} at {where / 48000:.4f} s "
+        f"({step / loudest:.3f} of the peak {loudest}); gap between the clips {(at2 - end1) / 48000 * 1000:.0f} ms")
+    return step, loudest, after > before
+
+
+@case
+def stalled_process_underrun_is_recovered():
+    tour = Tour({1: (tone(4.0, 440), 48000), 2: (noise(0.6, seed=13), 48000)})
+    daemon = Daemon(tour, HW)
+    before = int(daemon.status()["underruns"])
+    capture = Capture()
+    daemon.request("playstop 1")
+    wait_until(10, lambda: daemon.status().get("state") == "play", "stop 1 to play")
+    # Stall the whole daemon for 1.5 s: far longer than its buffer (0.4 s here), so the card runs dry.
+    os.kill(daemon.proc.pid, signal.SIGSTOP)
+    time.sleep(1.5)  # the stall being simulated
+    os.kill(daemon.proc.pid, signal.SIGCONT)
+    status = wait_until(10, lambda: (s := daemon.status()) and int(s["underruns"]) > before and s, "an underrun")
+    check(int(status["underruns"]) > before, f"the underrun is counted ({before} -> {status['underruns']})")
+    played(daemon)
+    data = capture.stop()
+    # Sound resumed after the stall: the tone runs on to the end of the clip, well after the gap.
+    threshold = peak(data) * 0.05
+    s = samples(data)
+    start = onset(data, threshold)
+    gaps = []
+    silent_from = None
+    for i in range(start, last_sound(data, threshold)):
+        if -threshold < s[i] < threshold:
+            silent_from = i if silent_from is None else silent_from
+        elif silent_from is not None:
+            if i - silent_from > 480:
+                gaps.append((silent_from - start, i - silent_from))
+            silent_from = None
+    say(f"gaps (start, length) in samples: {gaps}")
+    check(len(gaps) >= 1, "the stall left a gap in the sound")
+    stall = max(gaps, key=lambda gap: gap[1])
+    resumed = (last_sound(data, threshold) - (start + stall[0] + stall[1])) / 48000
+    check(stall[1] > 48000 // 2 and resumed > 0.5,
+          f"a {stall[1] / 48000:.2f} s gap, then the tone goes on for {resumed:.2f} s (sound resumed)")
+    capture = Capture()
+    daemon.request("playstop 2")
+    played(daemon)
+    score, gaps = match(capture.stop(), tour.reference(2))
+    check(score >= 0.9, f"the next press plays normally (correlation {score:.3f}, {gaps} gaps)")
+
+
+def aloop_loaded():
+    return os.path.exists("/proc/asound/Loopback")
+
+
+@case
+def card_removed_and_reloaded():
+    tour = Tour({1: (tone(3.0, 440), 48000), 2: (noise(0.6, seed=14), 48000)})
+    daemon = Daemon(tour, HW)
+    daemon.request("playstop 1")
+    wait_until(10, lambda: daemon.status().get("state") == "play", "stop 1 to play")
+    # The card goes away mid-play, as a USB card pulled out: its driver is unbound, then the module unloaded.
+    with open("/sys/bus/platform/drivers/snd_aloop/unbind", "w") as f:
+        f.write("snd_aloop.0")
+    wait_until(10, lambda: daemon.log_count(r"\[AudiogidAudio\] audio device lost") == 1, "the daemon to notice the card is gone")
+    wait_until(10, lambda: subprocess.run(["modprobe", "-r", "snd-aloop"]).returncode == 0, "snd-aloop to unload",
+               every=0.2)
+    check(not aloop_loaded(), "snd-aloop is unloaded while the daemon runs")
+    check(daemon.status().get("device_open") == "0", "the daemon reports the device closed")
+    time.sleep(1)  # the card stays away for a second: what the test simulates
+    subprocess.run(["modprobe", "snd-aloop", "index=0", "id=Loopback", "pcm_substreams=2"], check=True)
+    wait_until(20, lambda: daemon.status().get("device_open") == "1", "the daemon to reopen the card")
+    check(daemon.log_count(r"\[AudiogidAudio\] audio device is back") == 1, "the daemon logs the card's return once")
+    capture = Capture()
+    daemon.request("playstop 2")
+    played(daemon)
+    # The clip that was playing when the card went may go on when it is back, until the press cuts it: look for
+    # stop 2 where the capture ends.
+    data = capture.stop()
+    score, gaps = match(data, tour.reference(2), at=last_sound(data, peak(data) * 0.05) - int(0.6 * 48000))
+    check(score >= 0.9, f"the next press plays on the reloaded card (correlation {score:.3f}, {gaps} gaps)")
+    check(daemon.proc.poll() is None, "the daemon is still running")
+
+
+if __name__ == "__main__":
+    main()
