@@ -24,6 +24,12 @@ if ! python3 -c 'import mpd, sys; sys.exit(0 if mpd.VERSION >= (3, 0) else 1)' 2
     python3 -m pip install -q python-mpd2 2>/dev/null \
         || python3 -m pip install -q --break-system-packages python-mpd2
 fi
+# The staff web page's end-to-end test (scripts/web-e2e.py, a real headless browser) and its load benchmark.
+$SUDO apt-get install -y -qq chromium chromium-driver wrk python3-pip >/dev/null
+for module in selenium schemathesis; do
+    python3 -c "import $module" 2>/dev/null || python3 -m pip install -q "$module" 2>/dev/null \
+        || python3 -m pip install -q --break-system-packages "$module"
+done
 
 if ! command -v swift >/dev/null 2>&1; then
     cat >&2 <<'MSG'

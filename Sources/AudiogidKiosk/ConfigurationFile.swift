@@ -20,7 +20,8 @@ struct ConfigurationFile {
     static let topKeys = ["data", "database", "tour", "language", "audio", "volume", "volume_cap", "volume_step",
                           "while_playing", "same_button", "auto_advance", "idle_prompt", "opening_hours", "control", "log",
                           "triggers",   // read by AudiogidTriggers' TriggersReader, not here
-                          "packages"]   // read by AudiogidPackages' PackageSettingsReader, not here
+                          "packages",   // read by AudiogidPackages' PackageSettingsReader, not here
+                          "web"]        // read by `audiogid web` (AudiogidWeb's WebSettings), never by the daemon
     static let audioKeys = ["device", "sample_rate", "channels", "period_ms", "periods", "fade_ms", "loudness_target",
                              "paced", "close_when_idle"]
     static let promptKeys = ["after_minutes", "clip"]

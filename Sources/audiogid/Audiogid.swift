@@ -11,7 +11,8 @@ struct Audiogid: AsyncParsableCommand {
                       NewCommand.self, ExportCommand.self, ImportCommand.self, ImportPlacesCommand.self,
                       ImportAudioCommand.self, NarrateCommand.self, LeafletCommand.self,
                       KeygenCommand.self, PackCommand.self, VerifyCommand.self, InstallCommand.self,
-                      RollbackCommand.self, UninstallCommand.self, ListCommand.self]
+                      RollbackCommand.self, UninstallCommand.self, ListCommand.self,
+                      WebCommand.self, PasswdCommand.self]
     )
 
     /// Runs the command line, mapping usage mistakes to exit status 2 (as `validate` promises staff and scripts)

@@ -1,6 +1,8 @@
 import AudiogidDaemon
 import ArgumentParser
 import AudiogidCore
+import AudiogidManifest
+import AudiogidWeb
 import Foundation
 
 /// Checks a kiosk.yaml the way the daemon reads it, without starting anything: a technician runs it after an edit,
@@ -44,7 +46,11 @@ struct ConfigCheck: Encodable {
     var summary: [String]?
 
     init(path: String) {
-        let (kiosk, found) = KioskFile.check(path: path)
+        var (kiosk, found) = KioskFile.check(path: path)
+        // The `web:` section is the staff page's (`audiogid web`), checked here too so one run finds every mistake.
+        if let document = try? YAMLDocument.read(file: path) {
+            found = (found + WebSettings.read(document).1).sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+        }
         file = path
         findings = found.map(ValidationSummary.Item.init)
         errors = found.filter { $0.severity == .error }.count
