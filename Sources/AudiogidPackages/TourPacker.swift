@@ -4,7 +4,7 @@ import Foundation
 import ZIPFoundation
 
 /// Writes a tour package: validates the tour first, then stores (never compresses: clips already are)
-/// `tour.yaml`, `paths.geojson` if there is one, exactly the clips the manifest names, and after them a signed
+/// `tour.yaml`, `paths.geojson` if there is one, exactly the clips and pictures the manifest names, and after them a signed
 /// `manifest.json`. The same tour and key give the same bytes: fixed times, sorted entries, and Ed25519
 /// signatures are deterministic.
 public enum TourPacker {
@@ -41,7 +41,8 @@ public enum TourPacker {
         let paths = report.tourDirectory.appendingPathComponent("paths.geojson")
         if FileManager.default.fileExists(atPath: paths.path) { sources.append(("paths.geojson", paths)) }
         let locator = ClipLocator(audioDirectory: report.audioDirectory)
-        let clipPaths = Set(tour.intro.values).union(tour.stops.flatMap { $0.audio.values })
+        // Clips and the stops' pictures (`image:`), both named relative to the audio folder.
+        let clipPaths = Set(tour.intro.values).union(tour.stops.flatMap { $0.audio.values }).union(tour.stops.compactMap(\.image))
         for clip in clipPaths.sorted() {
             let inPackage = "audio/" + clip
             if let problem = PackagePath.problem(inPackage) {

@@ -36,6 +36,17 @@ struct PackTests {
         #expect(listing.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "{0}")  // ZIP_STORED only
     }
 
+    @Test func aStopsPictureTravelsWithItsTour() async throws {
+        let yamlURL = fixture.library.appendingPathComponent("tours/dvor/tour.yaml")
+        let yaml = try String(contentsOf: yamlURL, encoding: .utf8)
+        try yaml.replacingOccurrences(of: "    title: Ворота\n", with: "    title: Ворота\n    image: dvor/vorota.jpg\n")
+            .write(to: yamlURL, atomically: true, encoding: .utf8)
+        let picture = Data([0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 7, count: 2000) + [0xFF, 0xD9])
+        try picture.write(to: fixture.library.appendingPathComponent("audio/dvor/vorota.jpg"))
+        let entries = try await fixture.entries(of: try fixture.pack())
+        #expect(entries.first { $0.name == "audio/dvor/vorota.jpg" }?.data == picture)
+    }
+
     @Test func minisignVerifiesThePackagesManifest() async throws {
         let url = try fixture.pack()
         let entries = try await fixture.entries(of: url)
