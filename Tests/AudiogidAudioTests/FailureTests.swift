@@ -1,3 +1,4 @@
+import AudiogidTestSupport
 import AudiogidAudio
 import Foundation
 import Testing
@@ -78,8 +79,7 @@ import Testing
         engine.start()
         engine.play(first, loudness: nil, token: 1)
         try await log.wait { $0 == .finished(token: 1, secondsHeard: 0.1) }
-        let deadline = Date().addingTimeInterval(60)
-        while engine.status.deviceOpen && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        _ = await Wait.until(60) { !engine.status.deviceOpen }
         #expect(!engine.status.deviceOpen)
         engine.play(second, loudness: nil, token: 2)
         try await log.wait { $0 == .finished(token: 2, secondsHeard: 0.3) }

@@ -1,3 +1,4 @@
+import AudiogidTestSupport
 import AudiogidAudio
 import CSndFile
 import Foundation
@@ -74,8 +75,7 @@ import Testing
         #expect(engine.loudnessCache.cached(clip) == nil)
         engine.play(clip, loudnessLUFS: nil, token: 1)
         try await log.wait { $0.isFinished }
-        let deadline = Date().addingTimeInterval(60)
-        while engine.loudnessCache.cached(clip) == nil && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        _ = await Wait.until(60, every: .milliseconds(10)) { engine.loudnessCache.cached(clip) != nil }
         await engine.shutdown()
         let cached = try #require(engine.loudnessCache.cached(clip))
         #expect(cached == (try Loudness.measure(clip)))

@@ -1,3 +1,4 @@
+import AudiogidTestSupport
 @testable import AudiogidAudio
 import CSndFile
 import Foundation
@@ -138,8 +139,7 @@ import Testing
         try pipe.read(frames: 9600)
         engine.pause()
         pipe.drainInBackground()
-        let deadline = Date().addingTimeInterval(60)
-        while !engine.status.paused && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        _ = await Wait.until(60, every: .milliseconds(5)) { engine.status.paused }
         let paused = engine.status
         #expect(paused.paused)
         #expect(paused.playing == 9)
@@ -191,8 +191,7 @@ import Testing
             engine.start()
             if prepared {
                 engine.prepare([clip])
-                let deadline = Date().addingTimeInterval(30)
-                while !engine.isPrepared(clip) && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+                _ = await Wait.until(30, every: .milliseconds(5)) { engine.isPrepared(clip) }
                 #expect(engine.isPrepared(clip))
             }
             engine.play(clip, loudness: loudness, token: 1)
