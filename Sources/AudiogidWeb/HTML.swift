@@ -1,23 +1,8 @@
+import AudiogidCore
 import Foundation
 
 /// Building pages as text: escaping, and the frame every page shares.
 enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
     /// The frame: navigation, the language switch, who is logged in. No inline script or style (the CSP forbids
     /// both); the one script, /static/live.js, only adds live updates to a page that works without it.
     static func page(_ title: String, active: String, language l: Language, session: WebSession?, body: String) -> String {
@@ -26,12 +11,12 @@ enum HTML {
             let links = [("/", l[.navNow], "now"), ("/tours", l[.navTours], "tours"), ("/stats", l[.navStatistics], "stats"),
                          ("/kiosk", l[.navKiosk], "kiosk")]
             nav = "<nav>" + links.map { href, label, key in
-                "<a href=\"\(href)\"\(key == active ? " aria-current=\"page\"" : "")>\(escape(label))</a>"
+                "<a href=\"\(href)\"\(key == active ? " aria-current=\"page\"" : "")>\(Markup.escape(label))</a>"
             }.joined() + "</nav>" +
             """
-            <form method="post" action="/logout" class="logout"><input type="hidden" name="csrf" value="\(escape(session.csrf))">\
-            <span>\(escape(session.user)) (\(escape(session.role == .staff ? l[.roleStaff] : l[.roleViewer])))</span>\
-            <button>\(escape(l[.logOut]))</button></form>
+            <form method="post" action="/logout" class="logout"><input type="hidden" name="csrf" value="\(Markup.escape(session.csrf))">\
+            <span>\(Markup.escape(session.user)) (\(Markup.escape(session.role == .staff ? l[.roleStaff] : l[.roleViewer])))</span>\
+            <button>\(Markup.escape(l[.logOut]))</button></form>
             """
         } else {
             nav = ""
@@ -43,12 +28,12 @@ enum HTML {
             <!doctype html>
             <html lang="\(l.rawValue)">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title)) · Audiogid</title>
+            <title>\(Markup.escape(title)) · Audiogid</title>
             <link rel="stylesheet" href="/static/style.css"><script src="/static/live.js" defer></script></head>
             <body data-page="\(active)">
             <header><span class="brand">Audiogid</span>\(nav)<span class="languages">\(switcher)</span></header>
             <main>
-            <h1>\(escape(title))</h1>
+            <h1>\(Markup.escape(title))</h1>
             \(body)
             </main>
             </body>
@@ -58,7 +43,7 @@ enum HTML {
     }
 
     static func csrfField(_ session: WebSession) -> String {
-        "<input type=\"hidden\" name=\"csrf\" value=\"\(escape(session.csrf))\">"
+        "<input type=\"hidden\" name=\"csrf\" value=\"\(Markup.escape(session.csrf))\">"
     }
 
     /// `1:05` for 65 seconds.

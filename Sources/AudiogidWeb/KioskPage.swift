@@ -1,3 +1,4 @@
+import AudiogidCore
 import Foundation
 
 /// The Kiosk page: disk, uptime, versions, the daemon's log, kiosk.yaml (secrets hidden), and the clock.
@@ -6,7 +7,7 @@ struct KioskPage {
     var message: String?
 
     func render(_ l: Language, session: WebSession) -> String {
-        let e = HTML.escape
+        let e = Markup.escape
         func gigabytes(_ bytes: Int64?) -> String { bytes.map { String(format: "%.1f GB", Double($0) / 1e9) } ?? "–" }
         var body = ""
         if let message { body += "<p class=\"notice\" role=\"alert\">\(e(message))</p>" }

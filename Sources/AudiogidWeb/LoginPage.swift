@@ -1,9 +1,10 @@
+import AudiogidCore
 /// The login form; `message` says why the last try failed.
 struct LoginPage {
     var message: String?
 
     func render(_ l: Language) -> String {
-        let e = HTML.escape
+        let e = Markup.escape
         var body = ""
         if let message { body += "<p class=\"warning\" role=\"alert\">\(e(message))</p>" }
         body += """

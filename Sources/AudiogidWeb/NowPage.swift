@@ -1,3 +1,4 @@
+import AudiogidCore
 import Foundation
 
 /// The Now page: what the kiosk is doing, and (for staff) a button for everything it can be asked.
@@ -10,7 +11,7 @@ struct NowPage {
     var message: String?
 
     func render(_ l: Language, session: WebSession) -> String {
-        let e = HTML.escape
+        let e = Markup.escape
         let state: String = switch status.state {
         case "play": l[.statePlaying]
         case "pause": l[.statePaused]

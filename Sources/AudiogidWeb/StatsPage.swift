@@ -1,3 +1,4 @@
+import AudiogidCore
 import AudiogidStore
 import Foundation
 
@@ -33,7 +34,7 @@ struct StatsPage {
     var problem: String?
 
     func render(_ l: Language) -> String {
-        let e = HTML.escape
+        let e = Markup.escape
         let query = range.query.isEmpty ? "" : "?" + range.query
         var body = """
             <form method="get" action="/stats" class="range">

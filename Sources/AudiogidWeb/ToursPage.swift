@@ -1,3 +1,4 @@
+import AudiogidCore
 /// The Tours page: the installed tours, which one plays, a switch, and each tour's route map.
 struct ToursPage {
     var tours: [TourSummary]
@@ -5,7 +6,7 @@ struct ToursPage {
     var message: String?
 
     func render(_ l: Language, session: WebSession) -> String {
-        let e = HTML.escape
+        let e = Markup.escape
         var body = ""
         if let message { body += "<p class=\"notice\" role=\"alert\">\(e(message))</p>" }
         if tours.isEmpty { return body + "<p>\(e(l[.noTours]))</p>" }

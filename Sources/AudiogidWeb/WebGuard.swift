@@ -1,3 +1,4 @@
+import AudiogidCore
 import Foundation
 import Hummingbird
 import HummingbirdAuth
@@ -60,7 +61,7 @@ struct WebGuard: RouterMiddleware {
         let message = error.body ?? error.status.reasonPhrase
         if html {
             headers[.contentType] = "text/html; charset=utf-8"
-            let body = "<p class=\"warning\">\(HTML.escape(message))</p><p><a href=\"/\">\(HTML.escape(language[.back]))</a></p>"
+            let body = "<p class=\"warning\">\(Markup.escape(message))</p><p><a href=\"/\">\(Markup.escape(language[.back]))</a></p>"
             let page = HTML.page("\(error.status.code) \(error.status.reasonPhrase)", active: "error", language: language, session: nil, body: body)
             return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
         }

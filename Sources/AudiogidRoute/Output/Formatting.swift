@@ -32,22 +32,6 @@ enum Formatting {
         return String(format: "%02d:%02d", t / 60, t % 60)
     }
 
-    static func xml(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
-
     /// Display width in a terminal: East Asian wide characters take two columns.
     static func width(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { sum, scalar in

@@ -4,7 +4,7 @@ extension Itinerary {
     /// A page to print or put on the library's website: the map, the itinerary table, and each stop's
     /// transcript in the itinerary's language (the tour's default when it has none in that language).
     public func html(startTime: Int? = nil, defaultLanguage: String? = nil) -> String {
-        let e = Formatting.xml
+        let e = Markup.escape
         let travel = mode == .boat ? "Sail" : "Walk"
         var out = """
         <!DOCTYPE html>

@@ -78,20 +78,20 @@ extension Itinerary {
     public func gpx() -> String {
         func attributes(_ c: Coordinate) -> String { "lat=\"\(Formatting.coordinate(c.lat))\" lon=\"\(Formatting.coordinate(c.lon))\"" }
         func elevation(_ c: Coordinate) -> String { c.ele.map { "<ele>\(String(format: "%.1f", $0))</ele>" } ?? "" }
-        let name = Formatting.xml(tourTitle)
+        let name = Markup.escape(tourTitle)
         var out = """
         <?xml version="1.0" encoding="UTF-8"?>
         <gpx version="1.1" creator="audiogid" xmlns="http://www.topografix.com/GPX/1/1">
-          <metadata><name>\(name)</name><desc>\(Formatting.xml(Formatting.distance(totalDistanceM))), \(Formatting.xml(Formatting.duration(totalS)))</desc></metadata>
+          <metadata><name>\(name)</name><desc>\(Markup.escape(Formatting.distance(totalDistanceM))), \(Markup.escape(Formatting.duration(totalS)))</desc></metadata>
 
         """
         for visit in visits {
-            out += "  <wpt \(attributes(visit.location))>\(elevation(visit.location))<name>\(visit.sequence). \(Formatting.xml(visit.title))</name>"
-                + "<desc>stop \(visit.stop.number) (\(Formatting.xml(visit.stop.id)))</desc></wpt>\n"
+            out += "  <wpt \(attributes(visit.location))>\(elevation(visit.location))<name>\(visit.sequence). \(Markup.escape(visit.title))</name>"
+                + "<desc>stop \(visit.stop.number) (\(Markup.escape(visit.stop.id)))</desc></wpt>\n"
         }
         out += "  <rte><name>\(name)</name>\n"
         for visit in visits + (isLoop ? Array(visits.prefix(1)) : []) {
-            out += "    <rtept \(attributes(visit.location))>\(elevation(visit.location))<name>\(visit.sequence). \(Formatting.xml(visit.title))</name></rtept>\n"
+            out += "    <rtept \(attributes(visit.location))>\(elevation(visit.location))<name>\(visit.sequence). \(Markup.escape(visit.title))</name></rtept>\n"
         }
         out += "  </rte>\n  <trk><name>\(name)</name><trkseg>\n"
         for point in polyline {

@@ -65,7 +65,7 @@ struct RouteMap {
         var out = """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height.rounded(.up)))" viewBox="0 0 \(Int(width)) \(Int(height.rounded(.up)))" font-family="DejaVu Sans, Noto Sans, Noto Sans CJK SC, sans-serif">
         <rect width="100%" height="100%" fill="#ffffff"/>
-        <text x="\(margin)" y="36" font-size="22" font-weight="bold" fill="#222">\(Formatting.xml(itinerary.tourTitle))</text>
+        <text x="\(margin)" y="36" font-size="22" font-weight="bold" fill="#222">\(Markup.escape(itinerary.tourTitle))</text>
         <rect x="\(margin / 2)" y="\(top)" width="\(mapWidth - margin)" height="\(String(format: "%.0f", mapHeight - 8))" fill="\(boat ? "#f4f1e8" : "#f7f7f4")" stroke="#ccc"/>
 
         """
@@ -101,7 +101,7 @@ struct RouteMap {
             // A label that still would not fit goes above the circle, ending at its right edge.
             let leftward = x + 16 + Double(Formatting.width(title)) * 6.5 > mapWidth - margin / 2 + 1
             out += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#333\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"%@>%@</text>\n",
-                          leftward ? x + 12 : x + 16, leftward ? y - 17 : y - 9, leftward ? " text-anchor=\"end\"" : "", Formatting.xml(title))
+                          leftward ? x + 12 : x + 16, leftward ? y - 17 : y - 9, leftward ? " text-anchor=\"end\"" : "", Markup.escape(title))
         }
         // Scale bar: a round length about a quarter of the map's width.
         let target = drawable / 4 / scale
@@ -132,7 +132,7 @@ struct RouteMap {
         var line = y + 14
         func text(_ s: String, size: Int = 12, bold: Bool = false, colour: String = "#222") {
             out += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\"%@ fill=\"%@\">%@</text>\n", x, line, size,
-                          bold ? " font-weight=\"bold\"" : "", colour, Formatting.xml(s))
+                          bold ? " font-weight=\"bold\"" : "", colour, Markup.escape(s))
             line += Double(size) + 6
         }
         text("\(it.mode == .boat ? "By boat" : "On foot"), \(trimmed(it.speedKmh)) km/h, \(it.isLoop ? "loop" : "one way")", size: 13, bold: true)
