@@ -109,8 +109,10 @@ let package = Package(
 
         // The staff web page: a separate process (`audiogid web`), a client of the daemon's control socket that
         // reads the statistics store read-only. Nothing of it runs in the daemon.
+        // The words staff and visitors read, one catalogue per language, shared by the web page and the CLI.
+        .target(name: "AudiogidMessages"),
         .target(name: "AudiogidWeb", dependencies: [
-            "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidStore", "AudiogidControl",
+            "AudiogidMessages", "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidStore", "AudiogidControl",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -168,6 +170,11 @@ let package = Package(
                                                              "AudiogidAuthoring", "audiogid"], exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidPackagesTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest", "AudiogidPackages", "AudiogidStore"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "AudiogidWebTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidPOSIX", "AudiogidStore", "AudiogidManifest",
+                                                       "AudiogidMessages", "AudiogidWeb",
+                                                       .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                       .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                                                       .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
     ]
 )

@@ -1,3 +1,4 @@
+import AudiogidMessages
 import AudiogidControl
 import Foundation
 import Logging

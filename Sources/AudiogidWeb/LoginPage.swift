@@ -1,3 +1,4 @@
+import AudiogidMessages
 import AudiogidCore
 /// The login form; `message` says why the last try failed.
 struct LoginPage {

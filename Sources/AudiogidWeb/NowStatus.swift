@@ -1,3 +1,4 @@
+import AudiogidMessages
 import Foundation
 
 /// The kiosk as the Now page shows it, read from the daemon's `status` (MPD's keys plus Audiogid's own).

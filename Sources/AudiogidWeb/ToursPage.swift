@@ -1,3 +1,4 @@
+import AudiogidMessages
 import AudiogidCore
 /// The Tours page: the installed tours, which one plays, a switch, and each tour's route map.
 struct ToursPage {

@@ -1,3 +1,4 @@
+import AudiogidMessages
 import Hummingbird
 import NIOCore
 

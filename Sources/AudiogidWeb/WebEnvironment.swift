@@ -1,3 +1,4 @@
+import AudiogidMessages
 import Foundation
 import Logging
 

@@ -1,3 +1,4 @@
+import AudiogidMessages
 import AudiogidCore
 import Foundation
 import Hummingbird

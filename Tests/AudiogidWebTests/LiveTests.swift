@@ -1,3 +1,4 @@
+import AudiogidMessages
 import AudiogidPOSIX
 import AudiogidWeb
 import Foundation

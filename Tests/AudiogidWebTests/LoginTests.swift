@@ -1,3 +1,4 @@
+import AudiogidMessages
 import AudiogidWeb
 import Foundation
 import Hummingbird

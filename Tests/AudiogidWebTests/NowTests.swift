@@ -1,3 +1,4 @@
+import AudiogidMessages
 import AudiogidTestSupport
 import AudiogidWeb
 import Foundation

@@ -1,3 +1,4 @@
+import AudiogidMessages
 import AudiogidCore
 import AudiogidStore
 import AudiogidWeb

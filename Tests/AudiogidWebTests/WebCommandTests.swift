@@ -1,3 +1,4 @@
+import AudiogidMessages
 import AudiogidTestSupport
 import Foundation
 import Testing

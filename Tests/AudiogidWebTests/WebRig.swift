@@ -1,3 +1,4 @@
+import AudiogidMessages
 import AudiogidControl
 import AudiogidCore
 import AudiogidKiosk

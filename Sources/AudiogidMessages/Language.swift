@@ -1,4 +1,6 @@
-/// The page's languages. Every string shown is a `Phrase`, looked up in one catalogue per language
+import Foundation
+
+/// The languages staff read. Every string shown is a `Phrase`, looked up in one catalogue per language
 /// (`Catalogue+English.swift`, `Catalogue+Russian.swift`).
 public enum Language: String, Sendable, CaseIterable, Codable {
     case english = "en", russian = "ru"
