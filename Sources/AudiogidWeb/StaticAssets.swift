@@ -36,10 +36,11 @@ enum StaticAssets {
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }
         .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0; }
         section.upload { border-top: 2px solid #999; margin-top: 1.5rem; padding-top: .5rem; }
-        form.upload { display: grid; gap: .75rem; max-width: 32rem; }
+        form.upload { display: grid; grid-template-columns: minmax(0, 1fr); gap: .75rem; max-width: 32rem; }
         form.upload input[type=file] { min-height: 3rem; }
         form.upload progress { width: 100%; height: 1.5rem; }
-        form.upload output { white-space: pre-line; }
+        form.upload output { white-space: pre-line; overflow-wrap: anywhere; }
+        form.upload output pre, .refusal pre { white-space: pre-wrap; overflow-wrap: anywhere; }
         .refusal { border: 2px solid var(--warn); border-radius: .5rem; padding: .25rem .75rem; margin: .5rem 0 1rem; }
         ul.findings code { white-space: pre-wrap; }
         """
@@ -116,11 +117,11 @@ enum StaticAssets {
             head.className = 'warning';
             head.textContent = form.getAttribute('data-refused') || '';
             output.appendChild(head);
-            output.appendChild(document.createTextNode('\n' + (reply && reply.error ? reply.error : 'HTTP ' + status)));
+            output.appendChild(document.createTextNode('\\n' + (reply && reply.error ? reply.error : 'HTTP ' + status)));
             var more = reply ? (reply.findings || []).concat(reply.detail ? [reply.detail] : []) : [];
             if (more.length) {
               var pre = document.createElement('pre');
-              pre.textContent = more.join('\n');
+              pre.textContent = more.join('\\n');
               output.appendChild(pre);
             }
             output.setAttribute('data-status', String(status));
