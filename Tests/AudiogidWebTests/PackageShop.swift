@@ -64,13 +64,44 @@ final class PackageShop: Sendable {
                         data = data.replace(b'"dvor"', b'"dvoR"', 1)
                     target.writestr(info, data)
             """
+        try Self.python(script, [package.path, output.path])
+        return output
+    }
+
+    /// A package signed by the trusted key whose tour does not validate: stop 2 names a clip the package lacks.
+    /// Its manifest is made and signed again after the change, so only the validator can find the mistake.
+    func withMistakes(version: String) throws -> URL {
+        let good = try package(version: version)
+        let folder = library.appendingPathComponent("unpacked-\(UUID().uuidString.prefix(6))")
+        try Self.python("import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])", [good.path, folder.path])
+        let yamlURL = folder.appendingPathComponent("tour.yaml")
+        let yaml = try String(contentsOf: yamlURL, encoding: .utf8).replacingOccurrences(of: "dvor/02.ru.ogg", with: "dvor/03.ru.ogg")
+        try yaml.write(to: yamlURL, atomically: true, encoding: .utf8)
+        var manifest = try PackageManifest.decode(try Data(contentsOf: folder.appendingPathComponent(PackageManifest.entryName)))
+        var hasher = SHA256Hasher()
+        hasher.update(Data(yaml.utf8))
+        manifest.files = manifest.files.map { $0.path == "tour.yaml" ? .init(path: $0.path, size: Int64(yaml.utf8.count), sha256: hasher.finishHex()) : $0 }
+        let data = manifest.encoded()
+        try data.write(to: folder.appendingPathComponent(PackageManifest.entryName))
+        let signature = MinisignSignature.sign([UInt8](data), with: key, trustedComment: manifest.trustedComment)
+        try Data(signature.fileText.utf8).write(to: folder.appendingPathComponent(PackageManifest.signatureEntryName))
+        let output = library.appendingPathComponent("dvor-\(version)-mistaken.audiogid")
+        try Self.python("""
+            import os, sys, zipfile
+            with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_STORED) as target:
+                for name in sys.argv[3:]:
+                    target.write(os.path.join(sys.argv[1], name), name)
+            """, [folder.path, output.path] + manifest.files.map(\.path) + [PackageManifest.entryName, PackageManifest.signatureEntryName])
+        return output
+    }
+
+    static func python(_ script: String, _ arguments: [String]) throws {
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        python.arguments = ["-c", script, package.path, output.path]
+        python.arguments = ["-c", script] + arguments
         try python.run()
         python.waitUntilExit()
         guard python.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
-        return output
     }
 
     static func bytes(_ url: URL) throws -> ByteBuffer { ByteBuffer(data: try Data(contentsOf: url)) }

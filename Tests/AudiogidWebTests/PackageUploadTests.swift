@@ -315,6 +315,27 @@ struct PackageRefusalTests {
         }
     }
 
+    @Test func aTourWithMistakesIsRefusedWithTheValidatorsFindings() async throws {
+        let rig = try WebRig(daemon: false)
+        let shop = try PackageShop(trustedKeys: rig.trustedKeys)
+        let mistaken = try shop.withMistakes(version: "1")
+        try await rig.application().test(.router) { client in
+            let staff = try await client.logIn()
+            let (status, answer) = try await client.upload(try PackageShop.bytes(mistaken), as: staff)
+            #expect(status == .unprocessableContent)
+            #expect(answer.reason == "tour_mistakes")
+            #expect(answer.error == "The tour in the package has mistakes:")
+            #expect(answer.findings?.contains { $0.contains("dvor/03.ru.ogg") } == true, "\(answer.findings ?? [])")
+            let form = MultipartBody(parts: [("csrf", nil, Data(staff.csrf.utf8)), ("package", "dvor-1.audiogid", try Data(contentsOf: mistaken))])
+            let response = try await client.formUpload(form, as: staff)
+            #expect(response.status == .unprocessableContent)
+            #expect(response.text.contains("<ul class=\"findings\"><li><code>"))
+            #expect(response.text.contains("dvor/03.ru.ogg"))
+            #expect(rig.installedDvor == nil)
+            #expect(rig.uploadsLeft.isEmpty)
+        }
+    }
+
     @Test func anOlderVersionIsRefusedAsRollbackProtection() async throws {
         let rig = try WebRig(daemon: false)
         let shop = try PackageShop(trustedKeys: rig.trustedKeys)
