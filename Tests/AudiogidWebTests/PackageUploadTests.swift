@@ -200,7 +200,7 @@ struct PackageRefusalTests {
             let staff = try await client.logIn()
             // The API: no header, a wrong one.
             for headers: HTTPFields in [[.cookie: staff.cookie, .contentType: "application/octet-stream"],
-                                        [.cookie: staff.cookie, .contentType: "application/octet-stream", HTTPFields.Element.Name("X-CSRF-Token")!: "0" + staff.csrf.dropFirst()]] {
+                                        [.cookie: staff.cookie, .contentType: "application/octet-stream", HTTPFields.Element.Name("X-CSRF-Token")!: (staff.csrf.hasPrefix("0") ? "1" : "0") + staff.csrf.dropFirst()]] {
                 try await client.execute(uri: "/api/packages", method: .post, headers: headers, body: ByteBuffer(data: bytes)) { response in
                     #expect(response.status == .forbidden)
                     #expect(response.text.contains("CSRF"))
@@ -404,5 +404,32 @@ struct UploadStreamingTests {
                        + "Content-Type: application/octet-stream\r\nContent-Length: 5000000000\r\n\r\n")
             #expect(await claim.read(within: 10) { $0.contains("too_large") }.hasPrefix("HTTP/1.1 413"))
         }
+    }
+
+    /// An upload the disk cannot hold is refused before a byte is written: here 200 GB, announced under a cap of
+    /// 1 TB, on a machine whose disk has less free.
+    @Test func anUploadTheDiskCannotHoldIsRefusedWith507() async throws {
+        let rig = try WebRig(daemon: false, uploadLimitMB: 1 << 20)
+        let announced: Int64 = 200 << 30
+        try #require((UploadReceiverFree.bytes(rig.folder) ?? .max) < announced)
+        try await rig.application().test(.live) { client in
+            let staff = try await client.logIn()
+            let connection = try RawHTTP(port: try #require(client.port))
+            await connection.send("POST /api/packages HTTP/1.1\r\nHost: kiosk\r\nCookie: \(staff.cookie)\r\nX-CSRF-Token: \(staff.csrf)\r\n"
+                                  + "Accept-Language: ru\r\nContent-Type: application/octet-stream\r\nContent-Length: \(announced)\r\n\r\n")
+            let answer = await connection.read(within: 10) { $0.contains("disk_full") }
+            #expect(answer.hasPrefix("HTTP/1.1 507"), "\(answer.prefix(300))")
+            #expect(answer.contains("На диске киоска недостаточно свободного места."))
+            #expect(rig.uploadsLeft.isEmpty)
+        }
+    }
+}
+
+/// Free bytes where the rig's data folder is, as statvfs says.
+enum UploadReceiverFree {
+    static func bytes(_ url: URL) -> Int64? {
+        var info = statvfs()
+        guard statvfs(url.path, &info) == 0 else { return nil }
+        return Int64(info.f_bavail) * Int64(info.f_frsize)
     }
 }
