@@ -31,8 +31,9 @@ let package = Package(
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
-        // Core: tour model, validation rules, player state. No IO.
-        .target(name: "AudiogidCore"),
+        // Core: tour model, validation rules, player state. No IO. Its findings carry their message's meaning
+        // (AudiogidMessages) so staff read them in their language.
+        .target(name: "AudiogidCore", dependencies: ["AudiogidMessages"]),
 
         // Karney's geodesics from GeographicLib (Debian's libgeographiclib-dev, C++), as two C functions.
         .target(name: "CGeodesic", linkerSettings: [.linkedLibrary("GeographicLib")]),
@@ -46,7 +47,7 @@ let package = Package(
 
         // Adapters.
         .target(name: "AudiogidManifest", dependencies: [
-            "AudiogidCore", "CSndFile", .product(name: "Yams", package: "Yams"),
+            "AudiogidCore", "AudiogidMessages", "CSndFile", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "AudiogidAudio", dependencies: [
             "AudiogidCore", "CSndFile", "CALSA", "CSoxr", "CEbur128",
@@ -87,7 +88,7 @@ let package = Package(
 
         // Staff authoring: new tours, spreadsheets both ways, places from phone maps, phone recordings.
         .target(name: "AudiogidAuthoring", dependencies: [
-            "AudiogidCore", "AudiogidManifest", "AudiogidAudio", "AudiogidRoute", .product(name: "Yams", package: "Yams"),
+            "AudiogidCore", "AudiogidMessages", "AudiogidManifest", "AudiogidAudio", "AudiogidRoute", .product(name: "Yams", package: "Yams"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
 
@@ -124,7 +125,7 @@ let package = Package(
 
         // The app.
         .executableTarget(name: "audiogid", dependencies: [
-            "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
+            "AudiogidCore", "AudiogidMessages", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
             "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon", "AudiogidWeb",
             "AudiogidAuthoring",
             "AudiogidPackages",
@@ -156,7 +157,7 @@ let package = Package(
         .target(name: "AudiogidTestSupport", path: "Tests/AudiogidTestSupport"),
 
         .testTarget(name: "AudiogidCoreTests", dependencies: ["AudiogidCore"]),
-        .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidManifest"], exclude: ["Fixtures"]),
+        .testTarget(name: "AudiogidManifestTests", dependencies: ["AudiogidCore", "AudiogidMessages", "AudiogidManifest"], exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidRouteTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidRoute", "AudiogidManifest"]),
         .testTarget(name: "AudiogidAudioTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidAudio", "AudiogidManifest"],
                     exclude: ["Fixtures"]),
@@ -167,7 +168,7 @@ let package = Package(
         .testTarget(name: "AudiogidTriggersTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidTriggers", "AudiogidPOSIX", "CAudiogidShim"]),
         .testTarget(name: "AudiogidDaemonTests", dependencies: ["AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidStore", "AudiogidDaemon",
                                                           .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "AudiogidAuthoringTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest",
+        .testTarget(name: "AudiogidAuthoringTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidMessages", "AudiogidManifest",
                                                              "AudiogidAuthoring", "audiogid"], exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidPackagesTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest", "AudiogidPackages", "AudiogidStore"],
                     exclude: ["Fixtures"]),
@@ -176,6 +177,6 @@ let package = Package(
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                                                        .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
+        .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "AudiogidMessages", "audiogid"]),
     ]
 )

@@ -9,15 +9,16 @@ public enum Leaflet {
     static let pageWidth = 595.0, pageHeight = 842.0, margin = 42.0
     static let fonts = "Noto Sans, Noto Sans CJK SC, sans-serif"
 
-    /// The words of the leaflet in the visitor's language (English for any other).
+    /// The words of the leaflet in the visitor's language (English for any other), its map's legend included.
     struct Words {
         var stops: String, walk: String, sail: String, minutes: String, about: String, press: String, km: String
+        var map = MapWords.english
         static func of(_ language: String) -> Words {
             switch language {
             case "ru": Words(stops: "остановок", walk: "пешком", sail: "на теплоходе", minutes: "мин", about: "Об остановках",
-                             press: "Наберите номер остановки на пульте, чтобы услышать рассказ.", km: "км")
+                             press: "Наберите номер остановки на пульте, чтобы услышать рассказ.", km: "км", map: .russian)
             case "zh": Words(stops: "个站点", walk: "步行", sail: "乘船", minutes: "分钟", about: "站点介绍",
-                             press: "在按键上输入站点编号即可收听讲解。", km: "公里")
+                             press: "在按键上输入站点编号即可收听讲解。", km: "公里", map: .chinese)
             default: Words(stops: "stops", walk: "on foot", sail: "by boat", minutes: "min", about: "About the stops",
                            press: "Type a stop's number on the keypad to hear its story.", km: "km")
             }
@@ -37,7 +38,7 @@ public enum Leaflet {
         body += text(summary, x: margin, y: y, size: 12, color: "#555")
         y += 14
         // The route map, drawn by the route engine, scaled to the page's width.
-        let map = itinerary.svg()
+        let map = itinerary.svg(words: words.map)
         let (mapW, mapH) = svgSize(map) ?? (1120, 700)
         let width = pageWidth - 2 * margin
         let height = min(width * mapH / mapW, 420)

@@ -1,10 +1,29 @@
 import AudiogidCore
+import AudiogidMessages
 import Foundation
 
 /// A problem an authoring command reports to staff: what went wrong, in words they can act on.
 public struct AuthoringError: Error, Sendable, CustomStringConvertible {
+    /// In English.
     public var description: String
+    /// The validator's findings the message follows ("fix these first"), and the message by meaning, to show them
+    /// in the staff's language; a message written only in English has no wording.
+    public var findings: [Finding] = []
+    public var wording: Wording?
+
     public init(_ description: String) { self.description = description }
+
+    public init(_ wording: Wording, after findings: [Finding] = []) {
+        self.description = (findings.map(\.line) + [wording.english]).joined(separator: "\n")
+        self.findings = findings
+        self.wording = wording
+    }
+
+    /// The message in `language` (English where it has no wording).
+    public func text(in language: Language) -> String {
+        guard let wording else { return description }
+        return (findings.map { $0.line(in: language) } + [language.render(wording)]).joined(separator: "\n")
+    }
 }
 
 /// `audiogid new`: a tour folder with a commented `tour.yaml` that validates at once, its `audio/ID/` folder,
@@ -18,19 +37,19 @@ public enum NewTour {
     public static func create(id: String, title: String, languages: [String], mode: TravelMode,
                               library: URL) throws(AuthoringError) -> Created {
         guard isSlug(id) else {
-            throw AuthoringError("tour id '\(id)' must use only small latin letters, digits and '-', e.g. moyo-selo")
+            throw AuthoringError(Wording(.newBadID, .text(id)))
         }
-        guard !languages.isEmpty else { throw AuthoringError("give at least one language, e.g. --languages ru,zh,en") }
+        guard !languages.isEmpty else { throw AuthoringError(Wording(.newNoLanguages)) }
         for code in languages where !isLanguageCode(code) {
-            throw AuthoringError("'\(code)' is not a language code; use codes like ru, zh, en (ISO 639-1)")
+            throw AuthoringError(Wording(.notLanguageCode, .text(code)))
         }
-        guard !title.trimmingCharacters(in: .whitespaces).isEmpty else { throw AuthoringError("the tour needs a title (--title)") }
+        guard !title.trimmingCharacters(in: .whitespaces).isEmpty else { throw AuthoringError(Wording(.newNoTitle)) }
         let folder = library.appendingPathComponent("tours/\(id)")
         let manifest = folder.appendingPathComponent("tour.yaml")
         let audio = library.appendingPathComponent("audio/\(id)")
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: manifest.path) {
-            throw AuthoringError("\(manifest.path) already exists; a new tour never overwrites one")
+            throw AuthoringError(Wording(.newExists, .text(manifest.path)))
         }
         do {
             try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -38,7 +57,7 @@ public enum NewTour {
             try manifestText(id: id, title: title, languages: languages, mode: mode)
                 .write(to: manifest, atomically: true, encoding: .utf8)
         } catch {
-            throw AuthoringError("cannot write \(manifest.path): \(error.localizedDescription)")
+            throw AuthoringError(Wording(.cannotWrite, .text(manifest.path), .text(error.localizedDescription)))
         }
         return Created(manifest: manifest, audioFolder: audio)
     }

@@ -1,4 +1,5 @@
 import AudiogidCore
+import AudiogidMessages
 import Foundation
 
 /// What one spreadsheet row does to the tour: a stop changed (some of its fields) or a new stop.
@@ -55,11 +56,11 @@ public struct SheetPlan: Sendable {
 public enum SheetImport {
     public static func plan(_ sheet: Sheet, into tour: Tour) -> SheetPlan {
         var plan = SheetPlan(edits: [], findings: [], columns: [:], rowOfStop: [:])
-        func error(_ row: Int, _ column: Int, _ message: String) {
+        func error(_ row: Int, _ column: Int, _ message: Wording) {
             plan.findings.append(Finding(.error, at: SourceLocation(file: sheet.file, line: row, column: column + 1), message))
         }
         guard let header = sheet.rows.first(where: { !$0.isBlank }) else {
-            error(1, 0, "the sheet is empty; the first row names the columns (number, id, title:ru, lat, lon, ...)")
+            error(1, 0, Wording(.sheetEmpty))
             return plan
         }
         var seenColumns: [SheetColumn: Int] = [:]
@@ -68,20 +69,20 @@ public enum SheetImport {
             if name.isEmpty {
                 // An empty header over filled cells is a column staff forgot to name; empty ones are spreadsheet padding.
                 if let row = sheet.rows.first(where: { $0.number > header.number && !$0.cell(index).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
-                    error(header.number, index, "column \(index + 1) has values (row \(row.number)) but no name in the first row")
+                    error(header.number, index, Wording(.columnUnnamed, .number(index + 1), .number(row.number)))
                 }
                 continue
             }
             guard let column = SheetColumn.parse(name, defaultLanguage: tour.defaultLanguage) else {
-                error(header.number, index, "unknown column '\(name)'; columns are number, id, title:LANG, lat, lon, ele, radius_m, dwell_s, audio:LANG, transcript:LANG (or номер, название:ru, широта, долгота, ...)")
+                error(header.number, index, Wording(.columnUnknown, .text(name)))
                 continue
             }
             if let language = column.language, !tour.languages.contains(language) {
-                error(header.number, index, "column '\(name)': '\(language)' is not one of the tour's languages (\(tour.languages.joined(separator: ", ")))")
+                error(header.number, index, Wording(.columnLanguage, .text(name), .text(language), .text(tour.languages.joined(separator: ", "))))
                 continue
             }
             if let first = seenColumns[column] {
-                error(header.number, index, "column '\(name)' is there twice (first in column \(first + 1))")
+                error(header.number, index, Wording(.columnTwice, .text(name), .number(first + 1)))
                 continue
             }
             seenColumns[column] = index
@@ -90,7 +91,7 @@ public enum SheetImport {
         let idColumn = seenColumns[.id]
         let numberColumn = seenColumns[.number]
         if idColumn == nil, numberColumn == nil {
-            error(header.number, 0, "the sheet needs an 'id' or a 'number' column to know which stop each row is")
+            error(header.number, 0, Wording(.sheetNeedsKey))
             return plan
         }
         var takenIDs = Set(tour.stops.map(\.id))
@@ -100,13 +101,13 @@ public enum SheetImport {
             var number: Int?
             if let numberColumn, !numberText.isEmpty {
                 guard let value = SheetNumber.int(numberText) else {
-                    error(row.number, numberColumn, "number '\(numberText)' is not a whole number (what visitors press, 1 to 9999)")
+                    error(row.number, numberColumn, Wording(.sheetNumberNotWhole, .text(numberText)))
                     continue
                 }
                 number = value
             }
             if let idColumn, !idText.isEmpty, !NewTour.isSlug(idText) {
-                error(row.number, idColumn, "id '\(idText)' must use only small latin letters, digits and '-', e.g. old-church")
+                error(row.number, idColumn, Wording(.sheetBadID, .text(idText)))
                 continue
             }
             let index: Int? = !idText.isEmpty ? tour.stops.firstIndex { $0.id == idText }
@@ -116,13 +117,13 @@ public enum SheetImport {
                 stop = tour.stops[index]
             } else {
                 guard let number else {
-                    error(row.number, numberColumn ?? idColumn ?? 0, "a new stop needs a number (what visitors press)")
+                    error(row.number, numberColumn ?? idColumn ?? 0, Wording(.sheetNewStopNeedsNumber))
                     continue
                 }
                 stop = Stop(id: "", number: number)
             }
             if let earlier = plan.edits.first(where: { $0.index != nil && $0.index == index }) {
-                error(row.number, idColumn ?? numberColumn ?? 0, "this row is the same stop as row \(earlier.row)")
+                error(row.number, idColumn ?? numberColumn ?? 0, Wording(.sheetSameStop, .number(earlier.row)))
                 continue
             }
             let original = stop
@@ -134,7 +135,7 @@ public enum SheetImport {
                 var parsed: Double?
                 if column.isNumeric, column != .number {
                     guard let number = SheetNumber.double(value) else {
-                        error(row.number, columnIndex, "\(column.header) '\(value)' is not a number")
+                        error(row.number, columnIndex, Wording(.sheetNotNumber, .text(header.cell(columnIndex).trimmingCharacters(in: .whitespacesAndNewlines)), .text(value)))
                         rowOK = false
                         continue
                     }
@@ -157,7 +158,7 @@ public enum SheetImport {
             if lat != nil || lon != nil || ele != nil {
                 guard let newLat = lat ?? stop.location?.lat, let newLon = lon ?? stop.location?.lon else {
                     error(row.number, seenColumns[lat == nil ? .lat : .lon] ?? seenColumns[.ele] ?? 0,
-                          "the stop needs both lat and lon (degrees, e.g. 50.2571 and 127.5283)")
+                          Wording(.sheetNeedsLatLon))
                     continue
                 }
                 stop.location = Coordinate(lat: newLat, lon: newLon, ele: ele ?? stop.location?.ele)
@@ -165,7 +166,7 @@ public enum SheetImport {
             if index == nil {
                 stop.id = idText.isEmpty ? freeID(for: stop, taken: takenIDs) : idText
                 if takenIDs.contains(stop.id) {
-                    error(row.number, idColumn ?? 0, "id '\(stop.id)' is used by another row")
+                    error(row.number, idColumn ?? 0, Wording(.sheetIDUsed, .text(stop.id)))
                     continue
                 }
                 takenIDs.insert(stop.id)

@@ -1,4 +1,5 @@
 import AudiogidCore
+import AudiogidMessages
 import AudiogidManifest
 import Foundation
 
@@ -16,11 +17,11 @@ public enum TourSheets {
     /// Reads the tour as it is now; refuses a manifest that cannot be read into a tour at all.
     public static func currentTour(_ manifest: URL) throws(AuthoringError) -> Tour {
         guard FileManager.default.fileExists(atPath: manifest.path) else {
-            throw AuthoringError("\(manifest.path): no such tour (start one with audiogid new)")
+            throw AuthoringError(Wording(.noSuchTour, .text(manifest.path)))
         }
         let report = TourLoader.validate(manifestPath: manifest.path, checkClips: false)
         guard let tour = report.tour, !report.findings.contains(where: { $0.severity == .error && $0.field == nil }) else {
-            throw AuthoringError((report.findings.filter { $0.severity == .error }.map(\.line) + ["fix these first"]).joined(separator: "\n"))
+            throw AuthoringError(Wording(.fixTheseFirst), after: report.findings.filter { $0.severity == .error })
         }
         return tour
     }
@@ -39,7 +40,7 @@ public enum TourSheets {
         switch file.pathExtension.lowercased() {
         case "xlsx": return try XLSXSheet.read(file)
         case "csv", "txt", "tsv": return try CSVSheet.read(file)
-        default: throw AuthoringError("\(file.path): give a .csv or .xlsx file (in Excel or LibreOffice: File → Save As)")
+        default: throw AuthoringError(Wording(.sheetFileKind, .text(file.path)))
         }
     }
 
@@ -63,12 +64,12 @@ public enum TourSheets {
         }
         let text: String
         do { text = try String(contentsOf: manifest, encoding: .utf8) } catch {
-            throw AuthoringError("\(manifest.path): cannot be read: \(error.localizedDescription)")
+            throw AuthoringError(Wording(.cannotBeRead, .text(manifest.path), .text(error.localizedDescription)))
         }
         let edited = try ManifestEditor.apply(plan.edits, to: text, file: manifest.path, languages: tour.languages)
         if edited != text {
             do { try edited.write(to: manifest, atomically: true, encoding: .utf8) } catch {
-                throw AuthoringError("\(manifest.path): cannot be written: \(error.localizedDescription)")
+                throw AuthoringError(Wording(.cannotBeWritten, .text(manifest.path), .text(error.localizedDescription)))
             }
         }
         let report = TourLoader.validate(manifestPath: manifest.path, checkClips: checkClips)

@@ -1,3 +1,5 @@
+import AudiogidMessages
+
 /// Where in a file something was written: 1-based line and column.
 public struct SourceLocation: Sendable, Equatable, Hashable, Codable {
     public var file: String
@@ -29,6 +31,9 @@ public struct Finding: Sendable, Equatable, Codable {
     public var field: String?
     /// True when a clip path tries to leave the library's `audio/` folder.
     public var isSecurity: Bool
+    /// The message by meaning, to show it in the staff's language; nil for findings written as English text
+    /// (a kiosk.yaml's, for technicians).
+    public var wording: Wording?
 
     public init(_ severity: Severity, at location: SourceLocation, _ message: String,
                 stop: String? = nil, field: String? = nil, isSecurity: Bool = false) {
@@ -40,8 +45,22 @@ public struct Finding: Sendable, Equatable, Codable {
         self.isSecurity = isSecurity
     }
 
+    /// A finding by meaning: `message` holds its English.
+    public init(_ severity: Severity, at location: SourceLocation, _ wording: Wording,
+                stop: String? = nil, field: String? = nil, isSecurity: Bool = false) {
+        self.init(severity, at: location, wording.english, stop: stop, field: field, isSecurity: isSecurity)
+        self.wording = wording
+    }
+
     /// `FILE:LINE:COL: error: message`, the form compilers use, so editors can jump to it.
     public var line: String {
         "\(location.file):\(location.line):\(location.column): \(severity.rawValue): \(message)"
+    }
+
+    /// The same line in the staff's language: the place stays as compilers write it, the words are translated.
+    public func line(in language: Language) -> String {
+        let label = language.render(Wording(severity == .error ? .severityError : .severityWarning))
+        let text = wording.map(language.render) ?? message
+        return "\(location.file):\(location.line):\(location.column): \(label): \(text)"
     }
 }

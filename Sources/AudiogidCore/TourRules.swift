@@ -1,3 +1,5 @@
+import AudiogidMessages
+
 /// The rules a tour must follow beyond the shape of its manifest: unique ids and numbers, route ends that
 /// name real stops, languages that are declared, clips present in every language.
 ///
@@ -8,90 +10,90 @@ public enum TourRules {
 
     public static func check(_ tour: Tour, locator: FieldLocator) -> [Finding] {
         var findings: [Finding] = []
-        func add(_ severity: Finding.Severity, _ field: String, _ message: String, stop: String? = nil) {
+        func add(_ severity: Finding.Severity, _ field: String, _ message: Wording, stop: String? = nil) {
             guard !locator.reported.contains(field) else { return }
             findings.append(Finding(severity, at: locator.locate(field), message, stop: stop, field: field))
         }
 
         if tour.format != Tour.currentFormat {
-            add(.error, "format", "format \(tour.format) is not supported; this version of Audiogid reads format \(Tour.currentFormat)")
+            add(.error, "format", Wording(.formatUnsupported, "\(tour.format)", "\(Tour.currentFormat)"))
         }
         let declared = Set(tour.languages)
         var seenLanguages = Set<String>()
         for (index, code) in tour.languages.enumerated() where !seenLanguages.insert(code).inserted {
-            add(.error, "languages[\(index)]", "language '\(code)' is listed twice in languages")
+            add(.error, "languages[\(index)]", Wording(.languageTwice, .text(code)))
         }
 
-        func checkLanguages<Values>(_ map: [String: Values], field: String, what: String, stop: String? = nil) {
+        func checkLanguages<Values>(_ map: [String: Values], field: String, what: Piece, stop: String? = nil) {
             for code in map.keys.sorted() where !declared.contains(code) {
                 add(.error, "\(field).\(code)",
-                    "\(what) has language '\(code)', which is not declared in languages \(tour.languages)", stop: stop)
+                    Wording(.undeclaredLanguage, what, .text(code), "\(tour.languages)"), stop: stop)
             }
         }
-        checkLanguages(tour.title.byLanguage, field: "title", what: "the tour title")
-        checkLanguages(tour.description.byLanguage, field: "description", what: "the tour description")
-        checkLanguages(tour.intro, field: "intro", what: "the intro clip")
-        if tour.title.isEmpty { add(.error, "title", "the tour has no title") }
+        checkLanguages(tour.title.byLanguage, field: "title", what: .of(.whatTourTitle))
+        checkLanguages(tour.description.byLanguage, field: "description", what: .of(.whatTourDescription))
+        checkLanguages(tour.intro, field: "intro", what: .of(.whatIntro))
+        if tour.title.isEmpty { add(.error, "title", Wording(.tourNoTitle)) }
 
-        if tour.stops.isEmpty { add(.error, "stops", "the tour has no stops") }
+        if tour.stops.isEmpty { add(.error, "stops", Wording(.tourNoStops)) }
 
         var firstByID: [String: Int] = [:]
         var firstByNumber: [Int: Int] = [:]
         for (index, stop) in tour.stops.enumerated() {
             let field = "stops[\(index)]"
-            let name = describe(stop, in: tour)
+            let name = naming(stop, in: tour)
             if let first = firstByID[stop.id] {
-                add(.error, "\(field).id", "stop id '\(stop.id)' is used twice (first at stop \(first + 1) in the list)", stop: stop.id)
+                add(.error, "\(field).id", Wording(.stopIDTwice, .text(stop.id), .number(first + 1)), stop: stop.id)
             } else {
                 firstByID[stop.id] = index
             }
             if !stopNumberRange.contains(stop.number) {
-                add(.error, "\(field).number", "\(name): number \(stop.number) is out of range; visitors can type 1 to 9999", stop: stop.id)
+                add(.error, "\(field).number", Wording(.numberOutOfRange, name, .number(stop.number)), stop: stop.id)
             } else if let first = firstByNumber[stop.number] {
                 add(.error, "\(field).number",
-                    "\(name): number \(stop.number) is already used by stop '\(tour.stops[first].id)'", stop: stop.id)
+                    Wording(.numberUsed, name, .number(stop.number), .text(tour.stops[first].id)), stop: stop.id)
             } else {
                 firstByNumber[stop.number] = index
             }
-            if stop.title.isEmpty { add(.error, "\(field).title", "\(name) has no title", stop: stop.id) }
-            checkLanguages(stop.title.byLanguage, field: "\(field).title", what: "\(name): the title", stop: stop.id)
-            checkLanguages(stop.transcript.byLanguage, field: "\(field).transcript", what: "\(name): the transcript", stop: stop.id)
-            checkLanguages(stop.audio, field: "\(field).audio", what: "\(name): the clip list", stop: stop.id)
+            if stop.title.isEmpty { add(.error, "\(field).title", Wording(.stopNoTitle, name), stop: stop.id) }
+            checkLanguages(stop.title.byLanguage, field: "\(field).title", what: .of(.nameTitle, name), stop: stop.id)
+            checkLanguages(stop.transcript.byLanguage, field: "\(field).transcript", what: .of(.nameTranscript, name), stop: stop.id)
+            checkLanguages(stop.audio, field: "\(field).audio", what: .of(.nameClipList, name), stop: stop.id)
 
             if let location = stop.location {
                 if !(-90...90).contains(location.lat) {
-                    add(.error, "\(field).location.lat", "\(name): latitude \(location.lat) is out of range (-90 to 90)", stop: stop.id)
+                    add(.error, "\(field).location.lat", Wording(.latOutOfRange, name, "\(location.lat)"), stop: stop.id)
                 }
                 if !(-180...180).contains(location.lon) {
-                    add(.error, "\(field).location.lon", "\(name): longitude \(location.lon) is out of range (-180 to 180)", stop: stop.id)
+                    add(.error, "\(field).location.lon", Wording(.lonOutOfRange, name, "\(location.lon)"), stop: stop.id)
                 }
                 if let ele = location.ele, !(-500...9000).contains(ele) {
-                    add(.error, "\(field).location.ele", "\(name): elevation \(ele) m is not on this planet's surface", stop: stop.id)
+                    add(.error, "\(field).location.ele", Wording(.eleOffPlanet, name, "\(ele)"), stop: stop.id)
                 }
             } else if tour.mode == .boat {
-                add(.error, "\(field)", "\(name) has no location; a boat tour needs one to know when to play it", stop: stop.id)
+                add(.error, "\(field)", Wording(.boatStopNoLocation, name), stop: stop.id)
             }
             if let radius = stop.radiusM, radius <= 0 {
-                add(.error, "\(field).radius_m", "\(name): radius_m must be more than 0", stop: stop.id)
+                add(.error, "\(field).radius_m", Wording(.radiusNotPositive, name), stop: stop.id)
             } else if stop.radiusM == nil, tour.mode == .boat {
-                add(.warning, "\(field)", "\(name) has no radius_m; the boat's GPS will use the default geofence", stop: stop.id)
+                add(.warning, "\(field)", Wording(.boatStopNoRadius, name), stop: stop.id)
             }
-            if stop.dwellS < 0 { add(.error, "\(field).dwell_s", "\(name): dwell_s cannot be negative", stop: stop.id) }
+            if stop.dwellS < 0 { add(.error, "\(field).dwell_s", Wording(.dwellNegative, name), stop: stop.id) }
             if stop.draft {
                 add(.warning, "\(field).draft",
-                    "\(name) plays machine-spoken draft clips; record it (audiogid import-audio) and remove 'draft: true'", stop: stop.id)
+                    Wording(.draftClips, name), stop: stop.id)
             }
 
             if stop.audio.isEmpty {
-                add(.warning, "\(field)", "\(name) has no clips yet; visitors will hear nothing here", stop: stop.id)
+                add(.warning, "\(field)", Wording(.noClips, name), stop: stop.id)
             } else if stop.audio[tour.defaultLanguage] == nil {
                 add(.warning, "\(field).audio",
-                    "\(name) has no clip in the default language '\(tour.defaultLanguage)', so there is nothing to fall back to",
+                    Wording(.noDefaultClip, name, .text(tour.defaultLanguage)),
                     stop: stop.id)
             } else {
                 for code in tour.languages where stop.audio[code] == nil {
                     add(.warning, "\(field).audio",
-                        "\(name) has no '\(code)' clip; visitors who chose \(code) will hear '\(tour.defaultLanguage)'",
+                        Wording(.missingLanguageClip, name, .text(code), .text(tour.defaultLanguage)),
                         stop: stop.id)
                 }
             }
@@ -100,23 +102,23 @@ public enum TourRules {
         for end in ["start", "end"] {
             let id = end == "start" ? tour.route.start : tour.route.end
             if let id, tour.stop(id: id) == nil {
-                let hint = suggestion(for: id, among: tour.stops.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""
-                add(.error, "route.\(end)", "route \(end) '\(id)' is not a stop of this tour\(hint)")
+                let hint: Piece = suggestion(for: id, among: tour.stops.map(\.id)).map { Piece.of(.didYouMean, .text($0)) } ?? ""
+                add(.error, "route.\(end)", Wording(.routeEndNotStop, .text(end), .text(id), hint))
             }
         }
         if tour.route.loop, let end = tour.route.end, end != tour.route.start {
-            add(.error, "route.end", "a loop returns to where it starts, so it cannot end at '\(end)'; remove end or set loop: false")
+            add(.error, "route.end", Wording(.loopEnds, .text(end)))
         }
         if let circuity = tour.route.circuity, !(1...3).contains(circuity) {
-            add(.error, "route.circuity", "route circuity \(circuity) is implausible; use a factor from 1 to 3 (streets are about 1.25)")
+            add(.error, "route.circuity", Wording(.circuityImplausible, "\(circuity)"))
         }
         if let speed = tour.speedKmh, !(speed > 0 && speed <= 80) {
-            add(.error, "speed_kmh", "speed_kmh \(speed) is implausible; use a speed above 0 and at most 80 km/h")
+            add(.error, "speed_kmh", Wording(.speedImplausible, "\(speed)"))
         }
         if tour.route.order == .optimize {
             let unplaced = tour.stops.filter { $0.location == nil }.map(\.id)
             if !unplaced.isEmpty {
-                add(.warning, "route.order", "the route cannot place stops without a location: \(unplaced.joined(separator: ", "))")
+                add(.warning, "route.order", Wording(.unplacedStops, .text(unplaced.joined(separator: ", "))))
             }
         }
         return findings
@@ -124,8 +126,19 @@ public enum TourRules {
 
     /// How a finding names a stop to a librarian: `stop 4 "Church" (church)`.
     public static func describe(_ stop: Stop, in tour: Tour) -> String {
-        let title = stop.title.text(in: tour.defaultLanguage).map { " \"\($0)\"" } ?? ""
-        return "stop \(stop.number)\(title) (\(stop.id))"
+        message(naming: stop, in: tour).english
+    }
+
+    /// The same, by meaning, for a finding shown in the staff's language.
+    public static func naming(_ stop: Stop, in tour: Tour) -> Piece {
+        .wording(message(naming: stop, in: tour))
+    }
+
+    private static func message(naming stop: Stop, in tour: Tour) -> Wording {
+        if let title = stop.title.text(in: tour.defaultLanguage) {
+            return Wording(.stopDescribedTitled, .number(stop.number), .text(title), .text(stop.id))
+        }
+        return Wording(.stopDescribed, .number(stop.number), .text(stop.id))
     }
 
     /// The closest of `candidates` to a misspelt `word`, if one is close enough to be a typo.

@@ -1,4 +1,5 @@
 import AudiogidCore
+import AudiogidMessages
 import Foundation
 import Synchronization
 
@@ -10,19 +11,19 @@ struct ClipCheck {
     private struct Reference {
         let path: String
         let field: String
-        let owner: String
+        let owner: Piece
         let stop: String?
     }
 
     func check(_ tour: Tour) -> (clips: [String: ClipInfo], findings: [Finding]) {
         var references: [Reference] = []
         for (code, path) in tour.intro.sorted(by: { $0.key < $1.key }) {
-            references.append(Reference(path: path, field: "intro.\(code)", owner: "the intro clip (\(code))", stop: nil))
+            references.append(Reference(path: path, field: "intro.\(code)", owner: .of(.introClipOwner, .text(code)), stop: nil))
         }
         for (index, stop) in tour.stops.enumerated() {
             for (code, path) in stop.audio.sorted(by: { $0.key < $1.key }) {
                 references.append(Reference(path: path, field: "stops[\(index)].audio.\(code)",
-                                            owner: "\(TourRules.describe(stop, in: tour)): the '\(code)' clip", stop: stop.id))
+                                            owner: .of(.stopClipOwner, TourRules.naming(stop, in: tour), .text(code)), stop: stop.id))
             }
         }
 
@@ -38,25 +39,25 @@ struct ClipCheck {
         for reference in references {
             guard let (location, probe) = outcome[reference.path] else { continue }
             let at = fields.locate(reference.field)
-            func fail(_ message: String, security: Bool = false) {
-                findings.append(Finding(.error, at: at, "\(reference.owner) \(message)", stop: reference.stop,
+            func fail(_ message: Wording, security: Bool = false) {
+                findings.append(Finding(.error, at: at, Wording(.clipProblem, reference.owner, .wording(message)), stop: reference.stop,
                                         field: reference.field, isSecurity: security))
             }
             switch location {
-            case .failure(.empty): fail("has an empty path")
+            case .failure(.empty): fail(Wording(.clipEmptyPath))
             case .failure(.absolute):
-                fail("'\(reference.path)' is an absolute path; refused for security: clips are named relative to audio/", security: true)
+                fail(Wording(.clipAbsolute, .text(reference.path)), security: true)
             case .failure(.escapes):
-                fail("'\(reference.path)' climbs out of the audio/ folder; refused for security", security: true)
+                fail(Wording(.clipEscapes, .text(reference.path)), security: true)
             case .failure(.symlinkEscapes(let target)):
-                fail("'\(reference.path)' is a link to \(target), outside the audio/ folder; refused for security", security: true)
-            case .failure(.missing(let lookedAt)): fail("'\(reference.path)' is missing (looked for \(lookedAt))")
-            case .failure(.notAFile): fail("'\(reference.path)' is a folder, not a sound file")
+                fail(Wording(.clipSymlinkEscapes, .text(reference.path), "\(target)"), security: true)
+            case .failure(.missing(let lookedAt)): fail(Wording(.clipMissing, .text(reference.path), "\(lookedAt)"))
+            case .failure(.notAFile): fail(Wording(.clipFolder, .text(reference.path)))
             case .success:
                 switch probe {
                 case .success(let info) where info.frames > 0: clips[reference.path] = info
-                case .success: fail("'\(reference.path)' is empty: it holds no sound")
-                case .failure(let error): fail("'\(reference.path)' cannot be played: \(error.reason)")
+                case .success: fail(Wording(.clipNoSound, .text(reference.path)))
+                case .failure(let error): fail(Wording(.clipUnplayable, .text(reference.path), "\(error.reason)"))
                 case nil: break
                 }
             }

@@ -1,4 +1,5 @@
 import AudiogidCore
+import AudiogidMessages
 import Yams
 
 /// How a reader's findings name a field.
@@ -41,32 +42,32 @@ public struct StrictYAML: Sendable {
     /// - Parameters:
     ///   - path: the mapping's own dotted path ("" for the top of the file); fields are `path.key`.
     ///   - what: how a `.described` finding names the mapping ("stop 'church'").
-    public mutating func fields(_ node: Node, allowed: [String], path: String, what: String? = nil,
+    public mutating func fields(_ node: Node, allowed: [String], path: String, what: Piece? = nil,
                                 stop: String? = nil) -> [String: Node]? {
         guard let mapping = node.mapping else {
             if path.isEmpty {
-                error(at: node, field: "", "\(what ?? "the file") must be a set of 'key: value' lines", stop: stop)
+                error(at: node, field: "", Wording(.describedInvalid, what ?? .of(.theFile), .of(.mustBeKeyValueLines)), stop: stop)
             } else {
-                invalid(node, field: path, what: what, "must be a set of 'key: value' lines", stop: stop)
+                invalid(node, field: path, what: what, Wording(.mustBeKeyValueLines), stop: stop)
             }
             return nil
         }
         var fields: [String: Node] = [:]
         for (key, value) in mapping {
             guard let name = key.scalar?.string else {
-                error(at: key, field: path, "\(what ?? (path.isEmpty ? "the file" : path)): a key must be a plain word", stop: stop)
+                error(at: key, field: path, Wording(.keyNotPlainWord, what ?? (path.isEmpty ? Piece.of(.theFile) : Piece.text(path))), stop: stop)
                 continue
             }
             let field = Self.join(path, name)
             guard allowed.contains(name) else {
                 let guess = TourRules.suggestion(for: name, among: allowed)
-                let hint = guess.map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = Self.didYouMean(guess)
                 if let guess { suggested.insert(Self.join(path, guess)) }
                 switch naming {
                 case .described:
-                    error(at: key, field: field, "\(what ?? path): unknown field '\(name)'\(hint)", stop: stop)
+                    error(at: key, field: field, Wording(.unknownField, what ?? .text(path), .text(name), hint), stop: stop)
                 case .dotted:
-                    error(at: key, field: field, "\(field): unknown key\(hint); known here: \(allowed.joined(separator: ", "))", stop: stop)
+                    error(at: key, field: field, Wording(.unknownKey, .text(field), hint, .text(allowed.joined(separator: ", "))), stop: stop)
                 }
                 continue
             }
@@ -77,7 +78,7 @@ public struct StrictYAML: Sendable {
     }
 
     /// The items of a list; anything else is reported with `shape` (what the list should look like) and gives nil.
-    public mutating func sequence(_ node: Node, field: String, what: String? = nil, _ shape: String,
+    public mutating func sequence(_ node: Node, field: String, what: Piece? = nil, _ shape: String,
                                   stop: String? = nil) -> [Node]? {
         guard let sequence = node.sequence else {
             invalid(node, field: field, what: what, shape, stop: stop)
@@ -93,73 +94,77 @@ public struct StrictYAML: Sendable {
         error(at: node, field: field, message, stop: stop)
     }
 
+    public mutating func missing(at node: Node, field: String, _ message: Wording, stop: String? = nil) {
+        guard !suggested.contains(field) else { return }
+        error(at: node, field: field, message, stop: stop)
+    }
+
     // MARK: - Scalars
 
     /// A single text value; `allowEmpty: false` also refuses `""`.
-    public mutating func string(_ node: Node, field: String, what: String? = nil, allowEmpty: Bool = true,
+    public mutating func string(_ node: Node, field: String, what: Piece? = nil, allowEmpty: Bool = true,
                                 stop: String? = nil) -> String? {
         guard let scalar = node.scalar, node.null == nil, allowEmpty || !scalar.string.isEmpty else {
             // YAML reads a bare `null` or `~` as "nothing", which surprises whoever meant the word (ALSA's `null`
             // device): say how to write it.
             let bareNull = node.null != nil && !(node.scalar?.string.isEmpty ?? true)
             invalid(node, field: field, what: what,
-                    bareNull ? "must be a text value (YAML reads a bare '\(node.scalar!.string)' as nothing; write it in quotes, \"\(node.scalar!.string)\", to mean the word)"
-                             : "must be a text value", stop: stop)
+                    bareNull ? Wording(.mustBeTextNotBareNull, .text(node.scalar!.string)) : Wording(.mustBeText), stop: stop)
             return nil
         }
         return scalar.string
     }
 
-    public mutating func int(_ node: Node, field: String, what: String? = nil, in range: ClosedRange<Int>? = nil,
+    public mutating func int(_ node: Node, field: String, what: Piece? = nil, in range: ClosedRange<Int>? = nil,
                              stop: String? = nil) -> Int? {
         guard let scalar = node.scalar, scalar.style == .plain, let value = Int(scalar.string) else {
-            invalid(node, field: field, what: what, "must be a whole number, found '\(Self.shown(node))'", stop: stop)
+            invalid(node, field: field, what: what, Wording(.mustBeWholeNumber, Self.shown(node)), stop: stop)
             return nil
         }
         if let range, !range.contains(value) {
-            invalid(node, field: field, what: what, "must be between \(range.lowerBound) and \(range.upperBound), found \(value)", stop: stop)
+            invalid(node, field: field, what: what, Wording(.mustBeBetween, "\(range.lowerBound)", "\(range.upperBound)", "\(value)"), stop: stop)
             return nil
         }
         return value
     }
 
-    public mutating func number(_ node: Node, field: String, what: String? = nil, in range: ClosedRange<Double>? = nil,
+    public mutating func number(_ node: Node, field: String, what: Piece? = nil, in range: ClosedRange<Double>? = nil,
                                 stop: String? = nil) -> Double? {
         guard let scalar = node.scalar, scalar.style == .plain, let value = Double(scalar.string), value.isFinite else {
-            invalid(node, field: field, what: what, "must be a number, found '\(Self.shown(node))'", stop: stop)
+            invalid(node, field: field, what: what, Wording(.mustBeNumber, Self.shown(node)), stop: stop)
             return nil
         }
         if let range, !range.contains(value) {
-            invalid(node, field: field, what: what, "must be between \(range.lowerBound) and \(range.upperBound), found \(value)", stop: stop)
+            invalid(node, field: field, what: what, Wording(.mustBeBetween, "\(range.lowerBound)", "\(range.upperBound)", "\(value)"), stop: stop)
             return nil
         }
         return value
     }
 
     /// true/false, and YAML 1.1's yes/no/on/off, which hand-edited files use.
-    public mutating func bool(_ node: Node, field: String, what: String? = nil, stop: String? = nil) -> Bool? {
+    public mutating func bool(_ node: Node, field: String, what: Piece? = nil, stop: String? = nil) -> Bool? {
         guard let scalar = node.scalar, scalar.style == .plain else {
-            invalid(node, field: field, what: what, "must be true or false, found '\(Self.shown(node))'", stop: stop)
+            invalid(node, field: field, what: what, Wording(.mustBeTrueOrFalse, Self.shown(node)), stop: stop)
             return nil
         }
         switch scalar.string.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            invalid(node, field: field, what: what, "must be true or false, found '\(scalar.string)'", stop: stop)
+            invalid(node, field: field, what: what, Wording(.mustBeTrueOrFalse, .text(scalar.string)), stop: stop)
             return nil
         }
     }
 
     /// One of an enum's raw values, with a "did you mean" for a near miss.
     public mutating func choice<Value: RawRepresentable & CaseIterable>(
-        _ node: Node, _ type: Value.Type, field: String, what: String? = nil, stop: String? = nil
+        _ node: Node, _ type: Value.Type, field: String, what: Piece? = nil, stop: String? = nil
     ) -> Value? where Value.RawValue == String {
         let options = Value.allCases.map(\.rawValue)
         guard let text = node.scalar?.string, let value = Value(rawValue: text) else {
-            let found = Self.shown(node)
-            let hint = TourRules.suggestion(for: found, among: options).map { " (did you mean '\($0)'?)" } ?? ""
-            invalid(node, field: field, what: what, "must be one of \(options.joined(separator: ", ")), found '\(found)'\(hint)", stop: stop)
+            let found = node.scalar?.string ?? "a list or map"
+            let hint = Self.didYouMean(TourRules.suggestion(for: found, among: options))
+            invalid(node, field: field, what: what, Wording(.mustBeOneOf, .text(options.joined(separator: ", ")), Self.shown(node), hint), stop: stop)
             return nil
         }
         return value
@@ -177,10 +182,18 @@ public struct StrictYAML: Sendable {
     }
 
     /// An error in the reader's words: `predicate` ("must be a number, found 'x'") after the field's name.
-    public mutating func invalid(_ node: Node, field: String, what: String? = nil, _ predicate: String, stop: String? = nil) {
+    public mutating func invalid(_ node: Node, field: String, what: Piece? = nil, _ predicate: String, stop: String? = nil) {
         switch naming {
-        case .described: error(at: node, field: field, "\(what ?? field) \(predicate)", stop: stop)
+        case .described: error(at: node, field: field, "\(what.map(Self.english) ?? field) \(predicate)", stop: stop)
         case .dotted: error(at: node, field: field, "\(field): \(predicate)", stop: stop)
+        }
+    }
+
+    /// The same, the predicate by meaning (`Wording(.mustBeNumber, "x")`).
+    public mutating func invalid(_ node: Node, field: String, what: Piece? = nil, _ predicate: Wording, stop: String? = nil) {
+        switch naming {
+        case .described: error(at: node, field: field, Wording(.describedInvalid, what ?? .text(field), .wording(predicate)), stop: stop)
+        case .dotted: error(at: node, field: field, Wording(.dottedInvalid, .text(field), .wording(predicate)), stop: stop)
         }
     }
 
@@ -193,9 +206,28 @@ public struct StrictYAML: Sendable {
         findings.append(Finding(.error, at: location, message, stop: stop, field: field.isEmpty ? nil : field))
     }
 
+    /// An error by meaning, shown in the staff's language.
+    public mutating func error(at node: Node, field: String, _ message: Wording, stop: String? = nil) {
+        error(at: location(of: node), field: field, message, stop: stop)
+    }
+
+    public mutating func error(at location: SourceLocation, field: String, _ message: Wording, stop: String? = nil) {
+        findings.append(Finding(.error, at: location, message, stop: stop, field: field.isEmpty ? nil : field))
+    }
+
     /// `path.key`, or `key` at the top of the file.
     public static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// A value as a finding quotes it.
-    static func shown(_ node: Node) -> String { node.scalar?.string ?? "a list or map" }
+    static func shown(_ node: Node) -> Piece { node.scalar.map { .text($0.string) } ?? .of(.aListOrMap) }
+
+    /// " (did you mean 'title'?)" after a misspelt word, or nothing.
+    public static func didYouMean(_ guess: String?) -> Piece { guess.map { Piece.of(.didYouMean, .text($0)) } ?? "" }
+
+    static func english(_ piece: Piece) -> String {
+        switch piece {
+        case .text(let text): text
+        case .wording(let wording): wording.english
+        }
+    }
 }

@@ -1,12 +1,17 @@
 import AudiogidCore
+import AudiogidMessages
 import Foundation
 
 /// A path the user gave that names no tour.
 public struct TourPathError: Error, Sendable, CustomStringConvertible {
     public var path: String
-    public var reason: String
+    /// What is wrong with it, by meaning.
+    public var problem: Wording
+    public var reason: String { problem.english }
     public var description: String { "\(path): \(reason)" }
-    var finding: Finding { Finding(.error, at: SourceLocation(file: path, line: 1, column: 1), reason) }
+    /// `PATH: reason` in the staff's language.
+    public var wording: Wording { Wording(.pathProblem, .text(path), .wording(problem)) }
+    var finding: Finding { Finding(.error, at: SourceLocation(file: path, line: 1, column: 1), problem) }
 }
 
 /// Finds manifests: a *library* is a folder holding `tours/` and `audio/` side by side
@@ -33,9 +38,9 @@ public enum TourLibrary {
         let manifests = try manifestPaths(for: path)
         if manifests.count == 1 { return manifests[0] }
         if manifests.count > 1 {
-            throw TourPathError(path: path, reason: "is a library of \(manifests.count) tours; name one of them (tours/<id>)")
+            throw TourPathError(path: path, problem: Wording(.pathIsLibrary, .number(manifests.count)))
         }
-        throw TourPathError(path: path, reason: "holds no tour.yaml")
+        throw TourPathError(path: path, problem: Wording(.pathNoTour))
     }
 
     /// Every manifest `path` names: one for a manifest or a tour folder, all of them for a library.
@@ -45,7 +50,7 @@ public enum TourLibrary {
         guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
             let byID = (library as NSString).appendingPathComponent("tours/\(path)/tour.yaml")
             if !path.contains("/"), fileManager.fileExists(atPath: byID) { return [byID] }
-            throw TourPathError(path: path, reason: "no such file, folder or tour id")
+            throw TourPathError(path: path, problem: Wording(.pathNotFound))
         }
         guard isDirectory.boolValue else { return [path] }
         let inFolder = (path as NSString).appendingPathComponent("tour.yaml")
@@ -55,6 +60,6 @@ public enum TourLibrary {
             let found = entries.sorted().map { "\(tours)/\($0)/tour.yaml" }.filter { fileManager.fileExists(atPath: $0) }
             if !found.isEmpty { return found }
         }
-        throw TourPathError(path: path, reason: "holds no tour.yaml (a tour folder) and no tours/ folder (a library)")
+        throw TourPathError(path: path, problem: Wording(.pathNothing))
     }
 }

@@ -1,4 +1,5 @@
 import AudiogidCore
+import AudiogidMessages
 import Foundation
 import Yams
 
@@ -80,7 +81,7 @@ public enum TourLoader {
         let root: Node
         do {
             guard let node = try YAMLDocument(text: text, file: manifestPath).root, node.null == nil else {
-                report.findings.append(Finding(.error, at: start, "the manifest is empty"))
+                report.findings.append(Finding(.error, at: start, Wording(.manifestEmpty)))
                 return report
             }
             root = node
@@ -99,7 +100,7 @@ public enum TourLoader {
         let folderName = tourDirectory.lastPathComponent
         if !tour.id.isEmpty, tour.id != folderName, manifestURL.lastPathComponent == "tour.yaml" {
             report.findings.append(Finding(.warning, at: reader.locator.locate("id"),
-                                           "the tour id '\(tour.id)' differs from its folder name '\(folderName)'", field: "id"))
+                                           Wording(.idDiffersFromFolder, .text(tour.id), .text(folderName)), field: "id"))
         }
         if checkClips {
             let clipCheck = ClipCheck(locator: ClipLocator(audioDirectory: audio), fields: reader.locator)
@@ -112,7 +113,7 @@ public enum TourLoader {
                 guard let image = stop.image, case .failure(let problem) = locator.resolve(image) else { continue }
                 let field = "stops[\(index)].image"
                 report.findings.append(Finding(.error, at: reader.locator.locate(field),
-                                               "stop '\(stop.id)': image '\(image)' is not a file inside the audio folder (\(problem))",
+                                               Wording(.imageNotInAudio, .text(stop.id), .text(image), "\(problem)"),
                                                stop: stop.id, field: field, isSecurity: problem == .escapes))
             }
         }
@@ -123,27 +124,27 @@ public enum TourLoader {
     private static func readManifestText(_ url: URL) -> Result<String, ManifestProblem> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            return .failure(ManifestProblem(message: "the manifest file does not exist"))
+            return .failure(ManifestProblem(message: Wording(.manifestMissing)))
         }
-        guard !isDirectory.boolValue else { return .failure(ManifestProblem(message: "is a folder, not a manifest file")) }
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return .failure(ManifestProblem(message: "cannot be opened for reading")) }
+        guard !isDirectory.boolValue else { return .failure(ManifestProblem(message: Wording(.manifestIsFolder))) }
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return .failure(ManifestProblem(message: Wording(.manifestUnopenable))) }
         defer { try? handle.close() }
         let data: Data
         do {
             // nil means end of file at once: an empty manifest, reported as such below.
             data = try handle.read(upToCount: maximumManifestBytes + 1) ?? Data()
         } catch {
-            return .failure(ManifestProblem(message: "cannot be read: \(error.localizedDescription)"))
+            return .failure(ManifestProblem(message: Wording(.manifestUnreadable, .text(error.localizedDescription))))
         }
         if data.count > maximumManifestBytes {
-            return .failure(ManifestProblem(message: "is larger than \(maximumManifestBytes >> 20) MB; a tour manifest is a small text file"))
+            return .failure(ManifestProblem(message: Wording(.manifestTooLarge, .number(maximumManifestBytes >> 20))))
         }
-        if data.contains(0) { return .failure(ManifestProblem(message: "is not a text file (it holds binary data); a manifest is YAML text")) }
+        if data.contains(0) { return .failure(ManifestProblem(message: Wording(.manifestBinary))) }
         guard let text = String(data: data, encoding: .utf8) else {
-            return .failure(ManifestProblem(message: "is not UTF-8 text; save it as UTF-8 (every editor can)"))
+            return .failure(ManifestProblem(message: Wording(.manifestNotUTF8)))
         }
         return .success(text)
     }
 
-    private struct ManifestProblem: Error { var message: String }
+    private struct ManifestProblem: Error { var message: Wording }
 }

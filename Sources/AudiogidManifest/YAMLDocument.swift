@@ -1,4 +1,5 @@
 import AudiogidCore
+import AudiogidMessages
 import Foundation
 import Yams
 
@@ -26,12 +27,12 @@ public struct YAMLDocument: @unchecked Sendable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
               let handle = FileHandle(forReadingAtPath: file) else {
-            throw YAMLReadError(finding: Finding(.error, at: start, "cannot read the file (missing or unreadable)"))
+            throw YAMLReadError(finding: Finding(.error, at: start, Wording(.fileUnreadable)))
         }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: maximumBytes + 1)) ?? Data()
         guard data.count <= maximumBytes, !data.contains(0), let text = String(data: data, encoding: .utf8) else {
-            throw YAMLReadError(finding: Finding(.error, at: start, "is not a UTF-8 text file under \(maximumBytes >> 20) MB"))
+            throw YAMLReadError(finding: Finding(.error, at: start, Wording(.fileNotSmallUTF8, .number(maximumBytes >> 20))))
         }
         return try YAMLDocument(text: text, file: file)
     }
@@ -44,18 +45,18 @@ public struct YAMLDocument: @unchecked Sendable {
     /// The one mapping from Yams' errors to a finding at the line and column the parser stopped on.
     public static func finding(for error: any Error, file: String) -> Finding {
         let start = SourceLocation(file: file, line: 1, column: 1)
-        guard let yaml = error as? YamlError else { return Finding(.error, at: start, "cannot be read as YAML: \(error)") }
+        guard let yaml = error as? YamlError else { return Finding(.error, at: start, Wording(.yamlUnreadable, "\(error)")) }
         switch yaml {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return Finding(.error, at: SourceLocation(file: file, line: mark.line, column: mark.column),
-                           "YAML syntax error: \(problem) (check indentation, quotes and colons here or just above)")
+                           Wording(.yamlSyntax, .text(problem)))
         case let .duplicatedKeysInMapping(duplicates, context):
             return Finding(.error, at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                           "\(duplicates.map { "'\($0)'" }.joined(separator: ", ")) is written twice in the same place")
+                           Wording(.yamlDuplicate, .text(duplicates.map { "'\($0)'" }.joined(separator: ", "))))
         case let .reader(problem, _, _, _):
-            return Finding(.error, at: start, "cannot be read as text: \(problem)")
+            return Finding(.error, at: start, Wording(.yamlNotText, .text(problem)))
         default:
-            return Finding(.error, at: start, "cannot be read as YAML: \(yaml)")
+            return Finding(.error, at: start, Wording(.yamlUnreadable, "\(yaml)"))
         }
     }
 }

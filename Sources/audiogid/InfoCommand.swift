@@ -1,6 +1,7 @@
 import ArgumentParser
 import AudiogidCore
 import AudiogidManifest
+import AudiogidMessages
 import Foundation
 
 struct InfoCommand: AsyncParsableCommand {
@@ -19,18 +20,19 @@ struct InfoCommand: AsyncParsableCommand {
     var format: OutputFormat = .text
 
     func run() async throws {
+        let language = Language.staff
         let loaded: LoadedTour
         do {
             loaded = try TourLoader.load(path: path, audioDirectory: audio)
         } catch {
-            for finding in error.findings where finding.severity == .error { printError(finding.line) }
-            printError("\(path): not a valid tour; run 'audiogid validate \(path)' for every finding")
+            for finding in error.findings where finding.severity == .error { printError(finding.line(in: language)) }
+            printError(language.render(Wording(.infoNotValid, .text(path))))
             throw ExitCode(1)
         }
         let description = TourDescription(loaded)
         switch format {
         case .json: print(try JSONOutput.encode(description))
-        case .text: print(description.table(), terminator: "")
+        case .text: print(description.table(in: language), terminator: "")
         }
     }
 }
@@ -94,11 +96,12 @@ struct TourDescription: Encodable {
         total_audio_s = totals
     }
 
-    func table() -> String {
+    func table(in language: Language = .english) -> String {
         let heading = title[default_language] ?? id
-        var lines = ["\(heading) (\(id)): \(mode) tour, \(stops.count) stops, languages \(languages.joined(separator: ", ")) "
-                     + "(default \(default_language))", ""]
-        var rows = [["#", "stop", "title"] + languages]
+        let modeName: Piece = .of(mode == TravelMode.boat.rawValue ? .modeBoat : .modeWalk)
+        var lines = [language.render(Wording(.infoHeading, .text(heading), .text(id), modeName, .number(stops.count),
+                                             .text(languages.joined(separator: ", ")), .text(default_language))), ""]
+        var rows = [["#", language.render(Wording(.infoColumnStop)), language.render(Wording(.infoColumnTitle))] + languages]
         for stop in stops {
             let cells = languages.map { code -> String in
                 if let clip = stop.clips[code] { return TimeText.minutesSeconds(clip.duration_s) }
@@ -109,8 +112,8 @@ struct TourDescription: Encodable {
         lines += TextTable.render(rows, rightAligned: [0] + Array(3..<(3 + languages.count)))
         lines.append("")
         let totals = languages.map { "\($0) \(TimeText.minutesSeconds(total_audio_s[$0] ?? 0))" }
-        lines.append("Total audio per language (fallbacks included): " + totals.joined(separator: ", "))
-        if !intro.isEmpty { lines.append("Intro clip: " + intro.keys.sorted().joined(separator: ", ")) }
+        lines.append(language.render(Wording(.infoTotals, .text(totals.joined(separator: ", ")))))
+        if !intro.isEmpty { lines.append(language.render(Wording(.infoIntro, .text(intro.keys.sorted().joined(separator: ", "))))) }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import AudiogidAuthoring
 import AudiogidCore
 import AudiogidManifest
+import AudiogidMessages
 import Foundation
 
 struct NewCommand: AsyncParsableCommand {
@@ -27,17 +28,18 @@ struct NewCommand: AsyncParsableCommand {
     var library = "."
 
     func run() async throws {
+        let language = Language.staff
         let codes = languages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let created: NewTour.Created
         do {
             created = try NewTour.create(id: id, title: title, languages: codes, mode: mode,
                                          library: URL(fileURLWithPath: library))
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(error.text(in: language))
         }
         let report = TourLoader.validate(manifestPath: created.manifest.path, checkClips: false)
-        for finding in report.findings where finding.severity == .error { print(finding.line) }
-        print("created \(created.manifest.path) and \(created.audioFolder.path)/")
+        for finding in report.findings where finding.severity == .error { print(finding.line(in: language)) }
+        print(language.render(Wording(.created, .text(created.manifest.path), .text(created.audioFolder.path))))
         if report.hasErrors { throw ExitCode(1) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AudiogidAuthoring
 import AudiogidCore
+import AudiogidMessages
 import Foundation
 
 extension TourSheets.Format: ExpressibleByArgument {}
@@ -61,19 +62,20 @@ struct ImportCommand: AsyncParsableCommand {
     var library = "."
 
     func run() async throws {
+        let language = Language.staff
         let result: TourSheets.ImportResult
         do {
             let sheet = try TourSheets.read(URL(fileURLWithPath: file))
             result = try TourSheets.importSheet(sheet, manifest: TourSheets.manifest(tour: tour, library: URL(fileURLWithPath: library)))
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(error.text(in: language))
         }
-        for finding in result.findings { print(finding.line) }
+        for finding in result.findings { print(finding.line(in: language)) }
         if !result.written, result.plan.hasErrors {
-            printError("\(file): nothing imported; fix the errors above and run the import again")
+            printError(language.render(Wording(.importNothing, .text(file))))
             throw ExitCode(1)
         }
-        printError("\(tour): \(result.updated) stops updated, \(result.added) added")
+        printError(language.render(Wording(.importDone, .text(tour), .number(result.updated), .number(result.added))))
         if result.findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
     }
 }

@@ -2,6 +2,7 @@ import AudiogidDaemon
 import ArgumentParser
 import AudiogidCore
 import AudiogidManifest
+import AudiogidMessages
 import Foundation
 
 struct ValidateCommand: AsyncParsableCommand {
@@ -29,6 +30,7 @@ struct ValidateCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        let language = Language.staff
         var manifests: [String] = []
         var configs: [ConfigCheck] = []
         for path in paths {
@@ -37,7 +39,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 continue
             }
             do { manifests += try TourLibrary.manifestPaths(for: path) } catch {
-                throw ValidationError(error.description)
+                throw ValidationError(language.render(error.wording))
             }
         }
         var reports = manifests.map { TourLoader.validate(manifestPath: $0, audioDirectory: audio) }
@@ -50,16 +52,16 @@ struct ValidateCommand: AsyncParsableCommand {
             for config in configs { config.printText(quiet: quiet) }
             for report in reports {
                 for finding in report.findings where !(quiet && finding.severity == .warning) {
-                    print(finding.line)
+                    print(finding.line(in: language))
                 }
                 let errors = report.findings.filter { $0.severity == .error }.count
                 let warnings = report.findings.count - errors
                 if errors == 0, let tour = report.tour, !quiet {
                     let clips = report.clips.count
-                    printError("\(report.manifestPath): ok, \(tour.stops.count) stops, \(clips) clips, " +
-                               "languages \(tour.languages.joined(separator: ", ")); \(warnings) warning\(warnings == 1 ? "" : "s")")
+                    printError(language.render(Wording(.validateOK, .text(report.manifestPath), .number(tour.stops.count), .number(clips),
+                                                       .text(tour.languages.joined(separator: ", ")), .number(warnings))))
                 } else if errors > 0 {
-                    printError("\(report.manifestPath): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+                    printError(language.render(Wording(.validateErrors, .text(report.manifestPath), .number(errors), .number(warnings))))
                 }
             }
         }
@@ -73,7 +75,7 @@ struct ValidateCommand: AsyncParsableCommand {
             guard let id = reports[index].tour?.id, !id.isEmpty else { continue }
             if let first = firstByID[id] {
                 reports[index].findings.append(Finding(.error, at: SourceLocation(file: reports[index].manifestPath, line: 1, column: 1),
-                                                       "tour id '\(id)' is already used by \(first)", field: "id"))
+                                                       Wording(.duplicateTourID, .text(id), .text(first)), field: "id"))
             } else {
                 firstByID[id] = reports[index].manifestPath
             }

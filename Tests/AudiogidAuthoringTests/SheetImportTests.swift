@@ -114,7 +114,8 @@ struct SheetImportTests {
         #expect(!result.written)
         #expect(result.findings.map(\.line) == [
             "stops.csv:1:4: error: unknown column 'colour'; columns are number, id, title:LANG, lat, lon, ele, radius_m, dwell_s, audio:LANG, transcript:LANG (or номер, название:ru, широта, долгота, ...)",
-            "stops.csv:2:3: error: lat 'север' is not a number",
+            // The column is named as the sheet names it.
+            "stops.csv:2:3: error: широта 'север' is not a number",
             "stops.csv:3:2: error: id 'School' must use only small latin letters, digits and '-', e.g. old-church",
         ])
         #expect(try String(contentsOf: manifest, encoding: .utf8) == before)

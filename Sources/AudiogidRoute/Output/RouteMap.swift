@@ -4,8 +4,8 @@ import Foundation
 extension Itinerary {
     /// A printable map: the path network, the route line with direction arrows, numbered stops, a scale bar,
     /// a north arrow, and a legend with each leg's time and the tour's totals.
-    public func svg(startTime: Int? = nil) -> String {
-        RouteMap(itinerary: self, startTime: startTime).svg
+    public func svg(startTime: Int? = nil, words: MapWords = .english) -> String {
+        RouteMap(itinerary: self, startTime: startTime, words: words).svg
     }
 }
 
@@ -14,6 +14,7 @@ extension Itinerary {
 struct RouteMap {
     let itinerary: Itinerary
     let startTime: Int?
+    var words = MapWords.english
     let mapWidth = 720.0
     let legendWidth = 400.0
     let margin = 36.0
@@ -113,13 +114,13 @@ struct RouteMap {
         <g stroke="#222" stroke-width="2" fill="none"><path d="M%.1f %.1f v-8 M%.1f %.1f h%.1f v-8 M%.1f %.1f v-5"/></g>
         <text x="%.1f" y="%.1f" font-size="12" fill="#222">%@</text>
 
-        """, barX, barY, barX, barY, barLength, barX + barLength / 2, barY, barX + barLength + 6, barY, nice >= 1000 ? "\(trimmed(nice / 1000)) km" : "\(Int(nice)) m")
+        """, barX, barY, barX, barY, barLength, barX + barLength / 2, barY, barX + barLength + 6, barY, nice >= 1000 ? "\(trimmed(nice / 1000)) \(words.kilometres)" : "\(Int(nice)) \(words.metres)")
         // North arrow, top right of the map.
         let nx = mapWidth - margin - 10, ny = top + 22
         out += String(format: """
-        <g transform="translate(%.1f %.1f)"><path d="M0 -16 L8 12 L0 6 L-8 12 z" fill="#222"/><text x="0" y="28" font-size="13" font-weight="bold" text-anchor="middle" fill="#222">N</text></g>
+        <g transform="translate(%.1f %.1f)"><path d="M0 -16 L8 12 L0 6 L-8 12 z" fill="#222"/><text x="0" y="28" font-size="13" font-weight="bold" text-anchor="middle" fill="#222">%@</text></g>
 
-        """, nx, ny)
+        """, nx, ny, Markup.escape(words.north))
         out += legend(x: mapWidth + 4, y: top + 10)
         out += "</svg>\n"
         return out
@@ -127,7 +128,7 @@ struct RouteMap {
 
     private func legend(x: Double, y: Double) -> String {
         let it = itinerary
-        let travel = it.mode == .boat ? "sail" : "walk"
+        let travel = it.mode == .boat ? words.sail : words.walk
         var out = ""
         var line = y + 14
         func text(_ s: String, size: Int = 12, bold: Bool = false, colour: String = "#222") {
@@ -135,27 +136,27 @@ struct RouteMap {
                           bold ? " font-weight=\"bold\"" : "", colour, Markup.escape(s))
             line += Double(size) + 6
         }
-        text("\(it.mode == .boat ? "By boat" : "On foot"), \(trimmed(it.speedKmh)) km/h, \(it.isLoop ? "loop" : "one way")", size: 13, bold: true)
-        text(Formatting.methodDescription(it.method), colour: "#555")
+        text("\(it.mode == .boat ? words.byBoat : words.onFoot), \(trimmed(it.speedKmh)) \(words.kmh), \(it.isLoop ? words.loop : words.oneWay)", size: 13, bold: true)
+        text(words.method(it.method), colour: "#555")
         if it.followsNetwork {
-            text(it.mode == .boat ? "Route follows the river channel" : "Route follows the path network", colour: "#555")
+            text(it.mode == .boat ? words.followsRiver : words.followsPaths, colour: "#555")
         } else {
-            text(it.mode == .walk ? "Dashed: straight lines × \(trimmed(it.circuity)) for streets" : "Dashed: straight lines", colour: "#555")
+            text(it.mode == .walk ? words.dashedStreets.replacingOccurrences(of: "{factor}", with: trimmed(it.circuity)) : words.dashed, colour: "#555")
         }
         line += 4
         for (k, visit) in it.visits.enumerated() {
             let arrive = Formatting.clock(visit.arrivalS, start: startTime)
             let title = visit.title.count > 24 ? String(visit.title.prefix(23)) + "…" : visit.title
-            let leg = k > 0 ? " · \(Formatting.duration(it.legs[k - 1].durationS)) \(travel)" : ""
+            let leg = k > 0 ? " · \(words.durationText(it.legs[k - 1].durationS)) \(travel)" : ""
             text("\(visit.sequence). \(title) — \(arrive)\(leg)")
         }
         if it.isLoop, let back = it.legs.last, let last = it.visits.last {
-            text("back to 1 — \(Formatting.clock(last.departureS + back.durationS, start: startTime)) · \(Formatting.duration(back.durationS)) \(travel)")
+            text("\(words.backToStart) — \(Formatting.clock(last.departureS + back.durationS, start: startTime)) · \(words.durationText(back.durationS)) \(travel)")
         }
         line += 6
-        text("Distance \(Formatting.distance(it.totalDistanceM))", bold: true)
-        text("\(travel == "walk" ? "Walking" : "Sailing") \(Formatting.duration(it.totalTravelS)) · listening \(Formatting.duration(it.totalAudioS))")
-        text("At stops \(Formatting.duration(it.totalDwellS)) · tour \(Formatting.duration(it.totalS))", bold: true)
+        text("\(words.distance) \(words.distanceText(it.totalDistanceM))", bold: true)
+        text("\(it.mode == .boat ? words.sailing : words.walking) \(words.durationText(it.totalTravelS)) · \(words.listening) \(words.durationText(it.totalAudioS))")
+        text("\(words.atStops) \(words.durationText(it.totalDwellS)) · \(words.tour) \(words.durationText(it.totalS))", bold: true)
         for warning in it.warnings {
             text("! " + (warning.count > 48 ? String(warning.prefix(47)) + "…" : warning), size: 10, colour: "#a33")
         }
