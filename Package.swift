@@ -114,6 +114,7 @@ let package = Package(
         .target(name: "AudiogidMessages"),
         .target(name: "AudiogidWeb", dependencies: [
             "AudiogidMessages", "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidStore", "AudiogidControl",
+            "AudiogidPackages",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -172,7 +173,7 @@ let package = Package(
         .testTarget(name: "AudiogidPackagesTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidManifest", "AudiogidPackages", "AudiogidStore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "AudiogidWebTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidPOSIX", "AudiogidStore", "AudiogidManifest",
-                                                       "AudiogidMessages", "AudiogidWeb",
+                                                       "AudiogidMessages", "AudiogidWeb", "AudiogidPackages",
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                                                        .product(name: "Logging", package: "swift-log")]),

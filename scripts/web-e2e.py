@@ -3,7 +3,9 @@
 
 Starts a silent daemon on a copy of the demo tours and `audiogid web` in front of it, then, as a librarian would:
 a wrong password is refused; log in; press stop 3 and see it on the Now page (and in the daemon's own status);
-switch the page to Russian; switch the tour; open the statistics and see the chart; open the Kiosk page.
+switch the page to Russian; switch the tour; upload a package made with `audiogid pack` and see the new tour (and an
+unsigned one refused in plain words); open the statistics and see the chart; open the Kiosk page; restart the daemon
+with ALSA's file plugin as its speaker and hear stop 3, pressed on the page, in what it captured.
 Screenshots of each page go to .build/web-e2e/ (and to docs/ with --docs).
 
     swift build && python3 scripts/web-e2e.py [--docs]
@@ -50,6 +52,26 @@ def captured_peak(wav):
     return max((abs(s) for s in samples), default=0)
 
 
+def make_package(work, signed=True):
+    """A small tour `dvor` packed with `audiogid pack` (signed with the key the kiosk trusts, unless not)."""
+    library = os.path.join(work, "library")
+    tour, audio = os.path.join(library, "tours", "dvor"), os.path.join(library, "audio", "dvor")
+    if not os.path.isdir(tour):
+        os.makedirs(tour)
+        os.makedirs(audio)
+        for name, demo in (("01.ru.ogg", "01-library.ru.ogg"), ("01.en.ogg", "01-library.en.ogg"),
+                           ("02.ru.ogg", "02-school.ru.ogg"), ("02.en.ogg", "02-school.en.ogg")):
+            shutil.copy(os.path.join(ROOT, "audio", "moyo-selo", demo), os.path.join(audio, name))
+        with open(os.path.join(tour, "tour.yaml"), "w") as f:
+            f.write("format: 1\nid: dvor\nversion: 1\ntitle: {ru: \"Двор\", en: \"The yard\"}\nlanguages: [ru, en]\nstops:\n"
+                    "  - {id: vorota, number: 1, title: {ru: Ворота, en: The gate}, audio: {ru: dvor/01.ru.ogg, en: dvor/01.en.ogg}}\n"
+                    "  - {id: kolodets, number: 2, title: {ru: Колодец, en: The well}, audio: {ru: dvor/02.ru.ogg, en: dvor/02.en.ogg}}\n")
+    output = os.path.join(work, "dvor-1.audiogid" if signed else "dvor-1-unsigned.audiogid")
+    command = [AUDIOGID, "pack", tour, "--output", output] + (["--key", os.path.join(work, "museum.key")] if signed else [])
+    subprocess.run(command, check=True, capture_output=True, text=True, timeout=60)
+    return output
+
+
 def ctl(sock, *words):
     return subprocess.run([AUDIOGID, "ctl", "--socket", sock, *words], capture_output=True, text=True, timeout=10).stdout
 
@@ -74,10 +96,15 @@ def main():
         with open(alsa, "w") as f:
             f.write('pcm.capture {\n @args [ FILE ]\n @args.FILE { type string }\n type file\n slave.pcm { type null }\n'
                     ' file $FILE\n format "wav"\n}\n')
+        # The museum's signing key; the kiosk trusts its public half (packages.trusted_keys).
+        keys = os.path.join(work, "trusted-keys")
+        os.makedirs(keys)
+        subprocess.run([AUDIOGID, "keygen", "--secret-key", os.path.join(work, "museum.key"),
+                        "--public-key", os.path.join(keys, "museum.pub")], check=True, capture_output=True, timeout=30)
         config = os.path.join(work, "kiosk.yaml")
         with open(config, "w") as f:
             f.write(f"tour: moyo-selo\ndata: {work}\nvolume_cap: 90\naudio:\n  device: none\n  sample_rate: 48000\n"
-                    f"control:\n  socket: {sock}\nweb:\n  users:\n  {user_line}\n")
+                    f"control:\n  socket: {sock}\npackages:\n  trusted_keys: {keys}\nweb:\n  users:\n  {user_line}\n")
         daemon = subprocess.Popen([AUDIOGID, "daemon", "--config", config], stderr=open(os.path.join(SHOTS, "daemon.log"), "w"))
         processes.append(daemon)
         wait_for(lambda: os.path.exists(sock) and "state:" in ctl(sock, "status"), 30, "the daemon")
@@ -122,6 +149,10 @@ def main():
             browser.find_element(By.NAME, "password").send_keys(PASSWORD)
             browser.find_element(By.CSS_SELECTOR, "form.login button").click()
             wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "table[data-live]")))
+            # The one script loaded without an error (a broken live.js would show only as missing live updates).
+            console = browser.get_log("browser")
+            broken = [entry for entry in console if entry.get("source") == "javascript"]
+            assert not broken, f"/static/live.js failed: {json.dumps(broken)}"
 
             # Press stop 3: the page shows it, and so does the daemon.
             browser.find_element(By.CSS_SELECTOR, 'button[data-stop="3"]').click()
@@ -150,10 +181,37 @@ def main():
             browser.get(base + "/tours")
             browser.find_element(By.CSS_SELECTOR, 'button[name="tour"][value="teplokhodik"]').click()
             wait.until(lambda b: "tour: teplokhodik" in ctl(sock, "status"))
-            browser.get(base + "/tours")
-            browser.find_element(By.CSS_SELECTOR, "details summary").click()
-            shot("tours")
             print("ok: tour switched")
+
+            # Upload a package made with `audiogid pack`: the progress, then the new tour with its version and signer.
+            # An unsigned one first: refused in plain words, in place, and nothing changes.
+            browser.get(base + "/tours")
+            browser.find_element(By.CSS_SELECTOR, 'form.upload input[type="file"]').send_keys(make_package(work, signed=False))
+            browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
+            wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "form.upload output").get_attribute("data-status") == "422")
+            refusal = browser.find_element(By.CSS_SELECTOR, "form.upload output").text
+            assert "not signed" in refusal, refusal
+            assert not os.path.exists(os.path.join(work, "tours", "dvor"))
+            browser.execute_script("document.querySelector('section.upload').scrollIntoView()")
+            shot("upload-refused")
+            print("ok: an unsigned package refused in plain words")
+
+            browser.get(base + "/tours")
+            browser.find_element(By.CSS_SELECTOR, 'form.upload input[type="file"]').send_keys(make_package(work))
+            browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
+            wait.until(EC.url_contains("installed=dvor"))
+            notice = browser.find_element(By.CSS_SELECTOR, "p.notice").text
+            assert "Tour dvor version 1 is installed" in notice and "The player has taken it up" in notice, notice
+            section = browser.find_element(By.ID, "tour-dvor")
+            assert section.find_element(By.CSS_SELECTOR, '[data-field="version"]').text == "1"
+            assert section.find_element(By.CSS_SELECTOR, '[data-field="signer"]').text.startswith("museum (")
+            assert os.readlink(os.path.join(work, "tours", "dvor")).endswith("releases/dvor/1")
+            ctl(sock, "tour", "dvor")
+            wait.until(lambda b: "tour: dvor" in ctl(sock, "status"))
+            browser.get(base + "/tours")
+            shot("tours")
+            ctl(sock, "tour", "teplokhodik")
+            print("ok: package uploaded with the page; the new tour is listed with its version and signer and plays")
 
             # Statistics: the plays just made, with the chart.
             ctl(sock, "stop")

@@ -69,4 +69,41 @@ public enum Phrase: String, CaseIterable, Sendable {
     case tooManyAttempts
     case wrongPassword
     case clockSet
+    case version
+    case signedBy
+    case notSigned
+    case copiedByHand
+    case installedOn
+    case rollBackTo
+    case uploadTitle
+    case uploadHint
+    case uploadButton
+    case uploading
+    case installing
+    case installedTour
+    case alreadyInstalled
+    case switchedToKept
+    case rolledBack
+    case playerReloaded
+    case playerNotRunning
+    case playerDidNotReload
+    case packageRefused
+    case refusedNotAPackage
+    case refusedBrokenManifest
+    case refusedUnsigned
+    case refusedBadSignature
+    case refusedUnknownSigner
+    case refusedDamagedFile
+    case refusedUnsafeName
+    case refusedOverLimits
+    case refusedOlderVersion
+    case refusedTourMistakes
+    case refusedDiskFull
+    case refusedByLibrary
+    case uploadTooLarge
+    case uploadNoFile
+    case uploadCutOff
+    case nothingToRollBack
+    case notAPackagedTour
+    case details
 }

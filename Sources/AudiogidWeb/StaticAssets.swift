@@ -31,10 +31,23 @@ enum StaticAssets {
         pre { overflow-x: auto; background: #f0efe9; padding: .5rem; font-size: .8rem; max-height: 30rem; }
         img.chart, img.map { max-width: 100%; height: auto; background: #fff; }
         section.tour { border-top: 1px solid #ccc; padding-top: .5rem; }
+        dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0; }
+        dl.facts dt { font-weight: bold; }
+        dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+        .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0; }
+        section.upload { border-top: 2px solid #999; margin-top: 1.5rem; padding-top: .5rem; }
+        form.upload { display: grid; grid-template-columns: minmax(0, 1fr); gap: .75rem; max-width: 32rem; }
+        form.upload input[type=file] { min-height: 3rem; }
+        form.upload progress { width: 100%; height: 1.5rem; }
+        form.upload output { white-space: pre-line; overflow-wrap: anywhere; }
+        form.upload output pre, .refusal pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+        .refusal { border: 2px solid var(--warn); border-radius: .5rem; padding: .25rem .75rem; margin: .5rem 0 1rem; }
+        ul.findings code { white-space: pre-wrap; }
         """
 
-    /// Live updates for the Now page (Server-Sent Events) and the clock check on the Kiosk page. The page works
-    /// without it: every button is a form that posts and comes back.
+    /// Live updates for the Now page (Server-Sent Events), the clock check on the Kiosk page, and on the Tours page
+    /// the upload with its progress and rollback through the JSON API. The page works without it: every button is a
+    /// form that posts and comes back.
     static let script = """
         'use strict';
         (function () {
@@ -91,6 +104,93 @@ enum StaticAssets {
               });
             }
           }
+          // Tours: where to go once the library changed, so the page shows it from the server.
+          var done = function (key, reply) {
+            window.location.assign('/tours?' + key + '=' + encodeURIComponent(reply.tour) +
+                                   '&daemon=' + encodeURIComponent(reply.daemon));
+          };
+          var refused = function (output, form, status, text) {
+            var reply = null;
+            try { reply = JSON.parse(text); } catch (e) { reply = null; }
+            output.textContent = '';
+            var head = document.createElement('strong');
+            head.className = 'warning';
+            head.textContent = form.getAttribute('data-refused') || '';
+            output.appendChild(head);
+            output.appendChild(document.createTextNode('\\n' + (reply && reply.error ? reply.error : 'HTTP ' + status)));
+            var more = reply ? (reply.findings || []).concat(reply.detail ? [reply.detail] : []) : [];
+            if (more.length) {
+              var pre = document.createElement('pre');
+              pre.textContent = more.join('\\n');
+              output.appendChild(pre);
+            }
+            output.setAttribute('data-status', String(status));
+          };
+          var csrf = function (form) { return form.querySelector('input[name="csrf"]').value; };
+          var upload = document.querySelector('form.upload');
+          if (upload && window.XMLHttpRequest) {
+            upload.addEventListener('submit', function (event) {
+              var input = upload.querySelector('input[type="file"]');
+              var file = input.files && input.files[0];
+              if (!file) { return; }
+              event.preventDefault();
+              var output = upload.querySelector('output'), bar = upload.querySelector('progress');
+              var button = upload.querySelector('button');
+              if (file.size > Number(upload.getAttribute('data-limit'))) {
+                refused(output, upload, 413, JSON.stringify({ error: upload.getAttribute('data-too-large') }));
+                return;
+              }
+              var request = new XMLHttpRequest();
+              request.open('POST', upload.getAttribute('data-api') + '?name=' + encodeURIComponent(file.name));
+              request.setRequestHeader('Content-Type', 'application/octet-stream');
+              request.setRequestHeader('X-CSRF-Token', csrf(upload));
+              bar.hidden = false;
+              bar.value = 0;
+              button.disabled = true;
+              output.removeAttribute('data-status');
+              output.textContent = upload.getAttribute('data-uploading');
+              request.upload.addEventListener('progress', function (e) {
+                if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); }
+              });
+              request.upload.addEventListener('load', function () {
+                bar.value = 100;
+                output.textContent = upload.getAttribute('data-installing');
+              });
+              request.addEventListener('load', function () {
+                button.disabled = false;
+                if (request.status === 200) {
+                  done('installed', JSON.parse(request.responseText));
+                } else {
+                  bar.hidden = true;
+                  refused(output, upload, request.status, request.responseText);
+                }
+              });
+              request.addEventListener('error', function () {
+                button.disabled = false;
+                bar.hidden = true;
+                refused(output, upload, 0, '');
+              });
+              request.send(file);
+            });
+          }
+          document.querySelectorAll('form.rollback').forEach(function (form) {
+            if (!window.fetch) { return; }
+            form.addEventListener('submit', function (event) {
+              event.preventDefault();
+              var button = form.querySelector('button');
+              button.disabled = true;
+              fetch(form.getAttribute('data-api'), { method: 'POST', credentials: 'same-origin',
+                                                     headers: { 'X-CSRF-Token': csrf(form) } })
+                .then(function (response) {
+                  return response.text().then(function (text) {
+                    button.disabled = false;
+                    if (response.ok) { done('rolledback', JSON.parse(text)); return; }
+                    var output = form.querySelector('output') || form.appendChild(document.createElement('output'));
+                    refused(output, form, response.status, text);
+                  });
+                });
+            });
+          });
         })();
         """
 }

@@ -87,8 +87,10 @@ public struct WebApp: Sendable {
         router.post("/logout") { request, context in try await logout(request, context, form: true) }
         router.get("/") { request, context in try await nowPage(context, message: request.uri.queryParameters["message"].map(String.init)) }
         router.post("/command") { request, context in try await formCommand(request, context) }
-        router.get("/tours") { _, context in try await toursPage(context, message: nil) }
+        router.get("/tours") { request, context in try await toursPage(context, message: doneMessage(request, context.language)) }
         router.get("/tours/:id/map.svg") { _, context in try await mapSVG(context) }
+        router.post("/tours/upload") { request, context in try await formUpload(request, context) }
+        router.post("/tours/rollback") { request, context in try await formRollback(request, context) }
         router.get("/stats") { request, context in try statsPage(request, context) }
         router.get("/stats.csv") { request, context in try statsFile(request, format: .csv) }
         router.get("/stats.svg") { request, context in try statsFile(request, format: .svg) }
@@ -106,8 +108,10 @@ public struct WebApp: Sendable {
         api.get("/stats") { request, _ in try Self.json(try statistics(try Self.range(request))) }
         api.get("/tours") { _, context in
             let status = live.latest.daemonReachable ? live.latest : (try? await link.status()) ?? .unreachable
-            return try Self.json(ToursReply(active: status.tour, tours: environment.tours.summaries(language: context.language.rawValue)))
+            return try Self.json(ToursReply(active: status.tour, tours: tourSummaries(context.language)))
         }
+        api.post("/tours/:id/rollback") { request, context in try await apiRollback(request, context) }
+        api.post("/packages") { request, context in try await apiUpload(request, context) }
         api.get("/kiosk") { _, _ in try Self.json(facts()) }
         api.post("/clock") { request, context in try await apiClock(request, context) }
         return router
@@ -178,11 +182,12 @@ public struct WebApp: Sendable {
     }
 
     static let csrfHeader = HTTPFields.Element.Name("X-CSRF-Token")!
+    static var missingToken: HTTPError { HTTPError(.forbidden, message: "missing or wrong CSRF token (reload the page)") }
 
     static func checkToken(_ given: String?, _ session: WebSession) throws {
         guard let given, given.utf8.count == session.csrf.utf8.count,
               zip(given.utf8, session.csrf.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
-            throw HTTPError(.forbidden, message: "missing or wrong CSRF token (reload the page)")
+            throw missingToken
         }
     }
 
@@ -270,12 +275,20 @@ public struct WebApp: Sendable {
 
     // MARK: - Tours
 
-    func toursPage(_ context: WebContext, message: String?, status code: HTTPResponse.Status = .ok) async throws -> Response {
+    func toursPage(_ context: WebContext, message: String?, refusal: PackageRefusalReply? = nil,
+                   status code: HTTPResponse.Status = .ok) async throws -> Response {
         guard let session = context.session else { throw HTTPError(.unauthorized) }
         let status = (try? await link.status()) ?? .unreachable
         let l = context.language
-        let page = ToursPage(tours: environment.tours.summaries(language: l.rawValue), active: status.tour, message: message)
+        let page = ToursPage(tours: tourSummaries(l), active: status.tour, message: message, refusal: refusal,
+                             uploadLimitMB: uploadLimit >> 20)
         return Self.html(HTML.page(l[.navTours], active: "tours", language: l, session: session, body: page.render(l, session: session)), status: code)
+    }
+
+    /// The installed tours with their packages' versions and signers.
+    func tourSummaries(_ l: Language) -> [TourSummary] {
+        environment.tours.summaries(language: l.rawValue, packages: environment.packages.installed(),
+                                    signerNames: environment.packages.signerNames())
     }
 
     func mapSVG(_ context: WebContext) async throws -> Response {
@@ -411,10 +424,10 @@ public struct WebApp: Sendable {
         Response(status: .ok, headers: [.contentType: type, .cacheControl: "max-age=300"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func json(_ value: some Encodable) throws -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 

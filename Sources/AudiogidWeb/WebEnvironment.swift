@@ -18,10 +18,13 @@ public struct WebEnvironment: Sendable {
     public var log: @Sendable () -> [String]?
     /// Cookies get `Secure` when the page is served over TLS.
     public var secureCookies: Bool
+    /// Installs and rolls back packaged tours as `audiogid install` does.
+    public var packages: PackageDesk
 
     public init(settings: WebSettings, socket: String, databasePath: String, dataDirectory: String, tours: TourCatalog,
                 configFile: String?, volumeCap: Int, setClock: @escaping @Sendable (Date) throws -> Void = { try SystemClock.set($0) },
-                log: @escaping @Sendable () -> [String]? = { KioskFacts.journal() }, secureCookies: Bool = false) {
+                log: @escaping @Sendable () -> [String]? = { KioskFacts.journal() }, secureCookies: Bool = false,
+                packages: PackageDesk? = nil) {
         self.settings = settings
         self.socket = socket
         self.databasePath = databasePath
@@ -32,5 +35,6 @@ public struct WebEnvironment: Sendable {
         self.setClock = setClock
         self.log = log
         self.secureCookies = secureCookies
+        self.packages = packages ?? PackageDesk(dataDirectory: dataDirectory)
     }
 }

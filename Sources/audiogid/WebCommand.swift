@@ -3,6 +3,7 @@ import AudiogidCore
 import AudiogidDaemon
 import AudiogidKiosk
 import AudiogidManifest
+import AudiogidPackages
 import AudiogidWeb
 import Foundation
 import Logging
@@ -55,10 +56,15 @@ struct WebCommand: AsyncParsableCommand {
         // The daemon's --data and --socket win over kiosk.yaml; the page must look where the daemon does.
         ConfigurationOverrides(data: data, socket: socket).apply(to: &file.configuration)
         let c = file.configuration
+        // Uploads install as `audiogid install --config` does: its trusted keys and limits, clip index and reload.
+        let socketPath = c.control.socketPath
+        let packages = PackageDesk(dataDirectory: c.dataDirectory, settings: file.packages,
+                                   indexClips: { ClipIndexing.indexer(data: c.dataDirectory, database: c.databasePath)($0) },
+                                   reloadDaemon: { DaemonReloader.reload(socket: socketPath) })
         let environment = WebEnvironment(
             settings: settings, socket: c.control.socketPath, databasePath: c.databasePath, dataDirectory: c.dataDirectory,
             tours: TourCatalog(toursDirectory: c.toursDirectory, audioDirectory: c.audioDirectory),
-            configFile: config, volumeCap: c.player.volumeCap)
+            configFile: config, volumeCap: c.player.volumeCap, packages: packages)
         try await WebServer.run(environment, logger: Logger(label: "audiogid-web"))
     }
 }

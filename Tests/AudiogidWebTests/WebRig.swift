@@ -2,6 +2,7 @@ import AudiogidMessages
 import AudiogidControl
 import AudiogidCore
 import AudiogidKiosk
+import AudiogidPackages
 import AudiogidStore
 import AudiogidWeb
 import Foundation
@@ -48,7 +49,12 @@ final class WebRig: @unchecked Sendable {
     let clock: ClockRecorder
 
     /// `daemon: false` leaves the socket path dead, as when the daemon is stopped.
-    init(daemon: Bool = true, refuseClock: Bool = false, configText: String? = nil) throws {
+    /// Where the page finds the keys it trusts for uploaded packages (`packages.trusted_keys`).
+    var trustedKeys: URL { folder.appendingPathComponent("trusted-keys") }
+    /// Where uploads arrive while they are written.
+    var uploads: URL { folder.appendingPathComponent(".uploads") }
+
+    init(daemon: Bool = true, refuseClock: Bool = false, configText: String? = nil, uploadLimitMB: Int = 200) throws {
         folder = URL(fileURLWithPath: "/tmp/agw-\(UUID().uuidString.prefix(8))")
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: folder.appendingPathComponent("tours"), withIntermediateDirectories: true)
@@ -94,18 +100,33 @@ final class WebRig: @unchecked Sendable {
             """).write(toFile: configFile, atomically: true, encoding: .utf8)
         clock = ClockRecorder(refuse: refuseClock)
         let recorder = clock
+        // Packages install as `audiogid install` does, and the rig's daemon is told to reload over its real socket.
+        let socket = configuration.control.socketPath
+        let packages = PackageDesk(dataDirectory: folder.path, settings: PackageSettings(trustedKeys: folder.appendingPathComponent("trusted-keys").path),
+                                   reloadDaemon: { Self.reload(socket) })
         let environment = WebEnvironment(
-            settings: WebSettings(listen: "127.0.0.1:0", users: Users.settings), socket: configuration.control.socketPath,
+            settings: WebSettings(listen: "127.0.0.1:0", users: Users.settings, uploadLimitMB: uploadLimitMB), socket: configuration.control.socketPath,
             databasePath: configuration.databasePath, dataDirectory: folder.path,
             tours: TourCatalog(toursDirectory: configuration.toursDirectory, audioDirectory: configuration.audioDirectory),
             configFile: configFile, volumeCap: 80, setClock: { try recorder.set($0) },
-            log: { ["2026-11-30T08:00:00 kiosk audiogid[1]: started"] })
+            log: { ["2026-11-30T08:00:00 kiosk audiogid[1]: started"] }, packages: packages)
         live = LiveStatus(socket: configuration.control.socketPath, logger: logger)
         live.start(heartbeat: 1)
         web = WebApp(environment: environment, live: live, throttle: LoginThrottle(limit: 5, window: 60), logger: logger)
     }
 
     func application() -> some ApplicationProtocol { WebServer.application(web) }
+
+    /// What `audiogid install` does after a change: `reload` on the control socket; no socket, no daemon.
+    static func reload(_ socket: String) -> DaemonReload {
+        guard FileManager.default.fileExists(atPath: socket) else { return .notRunning }
+        do {
+            let reply = try ControlClient(address: socket).send("reload")
+            return reply.ack.map { .failed($0) } ?? .reloaded
+        } catch {
+            return .failed("\(error)")
+        }
+    }
 
     func control(_ line: String) throws -> ControlClient.Reply { try ControlClient(address: configuration.control.socketPath).send(line) }
 
