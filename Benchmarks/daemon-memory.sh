@@ -20,14 +20,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The binary as a kiosk gets it: release, with the Swift runtime and Foundation linked in statically
-# (--static-swift-stdlib, as the Debian package is built), in its own build folder so the ordinary release
-# build is left alone. AUDIOGID_BIN=path skips the (slow) build and measures that binary instead.
+# The binary as a kiosk gets it: release, built with the package's flags (scripts/release/swift-build-flags: the
+# Swift runtime linked in, the daemon's functions placed together, relocations packed), in its own build folder so
+# the ordinary release build is left alone. AUDIOGID_BIN=path skips the (slow) build and measures that binary.
 if [ -n "${AUDIOGID_BIN:-}" ]; then
     bin=$AUDIOGID_BIN
 else
-    swift build -c release --static-swift-stdlib --scratch-path .build-static --product audiogid >/dev/null
-    bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/audiogid
+    source scripts/release/flags.sh
+    mapfile -t flags < <(release_swift_flags "$PWD")
+    swift build -c release "${flags[@]}" --scratch-path .build-static --product audiogid >/dev/null
+    bin=$(swift build -c release "${flags[@]}" --scratch-path .build-static --show-bin-path)/audiogid
 fi
 
 source Benchmarks/private-pulse.sh
