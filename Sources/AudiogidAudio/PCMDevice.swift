@@ -183,5 +183,21 @@ final class PCMDevice {
 
     var isRunning: Bool { snd_pcm_state(handle) == SND_PCM_STATE_RUNNING }
 
+    /// Why the device cannot go on (a negative errno), or 0. A card that went away (unbound, unplugged) leaves
+    /// its PCM in the DISCONNECTED state, whose descriptor polls as an error: the kernel then waits for this
+    /// handle to close before it can free the card (`rmmod` of its driver blocks until then).
+    func failure() -> Int32 {
+        let state = snd_pcm_state(handle)
+        // The hw plugin hands back a failed status query as a negative errno in the state's place.
+        let raw = Int32(bitPattern: UInt32(truncatingIfNeeded: state.rawValue))
+        if raw < 0 { return raw }
+        switch state {
+        case SND_PCM_STATE_DISCONNECTED: return -ENODEV
+        case SND_PCM_STATE_XRUN: return -EPIPE
+        case SND_PCM_STATE_SUSPENDED: return -ESTRPIPE
+        default: return 0
+        }
+    }
+
     static func describe(_ err: Int32) -> String { String(cString: snd_strerror(err)) }
 }

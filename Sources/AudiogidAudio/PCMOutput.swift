@@ -41,6 +41,11 @@ protocol PCMOutput: AnyObject {
     func pollDescriptors() -> [pollfd]
     /// Lets the device digest a poll result; returns its own revents.
     func pollEvents(_ fds: inout [pollfd]) -> Int32
+    /// Why the device cannot go on, as the negative errno its next call would fail with, or 0 when it can:
+    /// -ENODEV once its card is gone (a USB card unplugged, its driver unbound), -EPIPE after an underrun,
+    /// -ESTRPIPE while suspended. Asked when a poll descriptor reports an error or a hang-up: a card that
+    /// vanishes between writes (idle, or with the buffer full) only shows there, as no call fails.
+    func failure() -> Int32
 }
 
 extension PCMDevice: PCMOutput {}

@@ -98,6 +98,7 @@ final class Playback {
                 while let device = self.device {
                     var fds = device.pollDescriptors()
                     let command = inbox.wait(also: &fds, timeoutMilliseconds: pacedWaitMilliseconds())
+                    if handledFailure(after: fds, device) { break }
                     if command || fds.isEmpty { break }
                     let revents = device.pollEvents(&fds)
                     // Only a running device's extra wake-ups are ignored, and only so many in a row: a plugin
@@ -247,6 +248,9 @@ final class Playback {
             let margin = max(64, rate / 500, period)
             let rewound = device.rewindQueued(margin: margin)
             if rewound > 0 {
+                // Said at debug level (`log: {verbose: true}`): the driver rig reads it to tell a cut on a card
+                // that rewinds from one that dropped its queue.
+                logger.debug("queue taken back", metadata: ["how": "rewind", "frames": "\(rewound)", "kept": "\(margin)"])
                 written -= Int64(rewound)
                 return history.forget(rewound)
             }
@@ -257,8 +261,10 @@ final class Playback {
             // The old stream is stopped once the new one has its first frames: the press is not kept waiting
             // for the server, and the old sound runs on a fraction of a millisecond rather than leaving a gap.
             supervisor.switchTo(next)
+            logger.debug("queue taken back", metadata: ["how": "switch", "frames": "\(queued)"])
         } else {
             device.discardQueued()
+            logger.debug("queue taken back", metadata: ["how": "drop", "frames": "\(queued)"])
         }
         written -= Int64(queued)
         return history.forget(queued)
@@ -394,7 +400,7 @@ final class Playback {
                 var fds = device.pollDescriptors()
                 if fds.isEmpty { inbox.wait(timeoutMilliseconds: 5) } else {
                     let r = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), 50) }
-                    if r > 0 { _ = device.pollEvents(&fds) }
+                    if r > 0 && !handledFailure(after: fds, device) { _ = device.pollEvents(&fds) }
                 }
             } else {
                 handleDeviceError(Int32(result), device)
@@ -542,6 +548,19 @@ final class Playback {
         return supervisor.millisecondsUntilNextOpen(now: monotonicNanoseconds())
     }
 
+    /// After a poll of the device: when a descriptor reports an error or a hang-up and the device says it has
+    /// failed, handles that (an underrun is recovered; a card that is gone is closed at once and reopened with
+    /// back-off) and returns true. A card unplugged while the buffer is full, or idle, fails no call, so this is
+    /// where its loss shows; and until its handle closes the kernel cannot free it (`rmmod` blocks).
+    private func handledFailure(after fds: [pollfd], _ device: any PCMOutput) -> Bool {
+        let trouble = Int16(POLLERR | POLLHUP | POLLNVAL)
+        guard fds.contains(where: { $0.revents & trouble != 0 }) else { return false }
+        let err = device.failure()
+        guard err < 0 else { return false }
+        handleDeviceError(err, device)
+        return true
+    }
+
     private func handleDeviceError(_ err: Int32, _ device: any PCMOutput) {
         if supervisor.recover(from: err, now: monotonicNanoseconds()) { return }
         streams.forgetAll()
@@ -550,6 +569,8 @@ final class Playback {
         tail.clear()
         replay.clear()
         history.clear()
+        // Said now: the loop sleeps until the reopen is due, and `status` would show the card open meanwhile.
+        publishStatus(queued: 0)
     }
 
     /// Sizes the mixing buffers for the device as opened (its buffer may be larger than configured: a sound
