@@ -29,6 +29,8 @@ protocol PCMOutput: AnyObject {
     func delay() -> Int
     /// Takes back what is queued beyond `margin` frames without stopping; returns the frames taken back.
     func rewindQueued(margin: Int) -> Int
+    /// Why the last `rewindQueued` took nothing back, in words for the debug log ("" when unknown).
+    var rewindRefusal: String { get }
     /// Drops what is queued and prepares the device to start again with the next write.
     func discardQueued()
     /// Plays out what is queued, then stops.
@@ -49,3 +51,7 @@ protocol PCMOutput: AnyObject {
 }
 
 extension PCMDevice: PCMOutput {}
+
+extension PCMOutput {
+    var rewindRefusal: String { "" }
+}

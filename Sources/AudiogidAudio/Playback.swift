@@ -263,8 +263,15 @@ final class Playback {
             supervisor.switchTo(next)
             logger.debug("queue taken back", metadata: ["how": "switch", "frames": "\(queued)"])
         } else {
+            // A card that ran dry under the press (its state XRUN: nothing left to rewind) is restarted by the drop
+            // below; it is an underrun all the same, and counted.
+            if device.failure() == -EPIPE { supervisor.countUnderrun() }
+            // Said before the drop: the device's state then is what explains why it could not rewind.
+            logger.debug("queue taken back", metadata: [
+                "how": "drop", "frames": "\(queued)", "delay": "\(device.delay())", "room": "\(room)",
+                "why": "\(device.rewinds ? device.rewindRefusal : "the device does not rewind")",
+                "state": "\(device.failure())"])
             device.discardQueued()
-            logger.debug("queue taken back", metadata: ["how": "drop", "frames": "\(queued)"])
         }
         written -= Int64(queued)
         return history.forget(queued)

@@ -125,7 +125,7 @@ private final class PacedOutput: PCMOutput {
     let isRunning = true
     private let card: PacedCard
     private let fd: Int32
-    private let openedAt = monotonicNanoseconds()
+    private var startedAt = monotonicNanoseconds()
     private var written = 0
 
     init(name: String, card: PacedCard, fd: Int32) {
@@ -140,12 +140,15 @@ private final class PacedOutput: PCMOutput {
     }
 
     private var gone: Bool { card.state.withLock { $0.unplugged.contains(name) } }
-    private var played: Int { Int((monotonicNanoseconds() - openedAt) * 48 / 1_000_000) }
+    /// Frames played: by the clock since it started, but never more than it was given (it ran dry, and starts
+    /// again with the next write, as a card does after an underrun; a loaded machine stalls the test's engine).
+    private var played: Int { min(written, Int((monotonicNanoseconds() - startedAt) * 48 / 1_000_000)) }
 
     func write(_ samples: UnsafePointer<Int16>, frames: Int) -> Int {
         if gone { return -Int(ENODEV) }
         let taken = min(frames, max(0, available()))
         guard taken > 0 else { return -Int(EAGAIN) }
+        if played == written { startedAt = monotonicNanoseconds() - UInt64(written) * 1_000_000 / 48 }
         written += taken
         let loud = (0 ..< taken * channels).contains { samples[$0] != 0 }
         card.state.withLock {
