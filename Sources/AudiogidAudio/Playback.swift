@@ -237,7 +237,8 @@ final class Playback {
         // Whichever says more is queued: a PulseAudio stream that has not reported its timing yet (right
         // after opening) answers delay 0 with a full buffer, and the press would wait behind it.
         let room = device.available()
-        let queued = max(device.delay(), room >= 0 ? device.bufferFrames - room : 0)
+        let delay = device.delay()
+        let queued = max(delay, room >= 0 ? device.bufferFrames - room : 0)
         guard queued > 0 else { return 0 }
         pace.restart(at: monotonicNanoseconds()) // The device may take a whole buffer again.
         if device.rewinds {
@@ -254,8 +255,9 @@ final class Playback {
                 written -= Int64(rewound)
                 return history.forget(rewound)
             }
-            // No more than the margin is queued: it plays out and the fade follows it, rather than a hard drop.
-            if queued <= margin { return 0 }
+            // No more than the margin is queued: it plays out and the fade follows it, rather than a hard drop. A
+            // card's delay is exact (its room can be a period stale: the driver rig's card updates it per period).
+            if queued <= margin || (0 ... margin).contains(delay) { return 0 }
         }
         if device.isSoundServer, let next = streams.switchAway(from: device) {
             // The old stream is stopped once the new one has its first frames: the press is not kept waiting
