@@ -12,15 +12,13 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/.build-rig/out
 
-# The daemon the guest runs: the host's own debug build (the guest sees the host's root through 9p).
+# The daemon the guest runs: the host's own debug build (the guest sees the host's root through 9p), brought up to
+# date first, so the rig never tests a binary older than the sources (a no-op when `swift build` just ran).
 audiogid_binary() {
-    local bin
-    bin=$(swift build --show-bin-path 2>/dev/null)/audiogid
-    if [ ! -x "$bin" ]; then
-        echo "rig: building audiogid (swift build --product audiogid)" >&2
-        swift build --product audiogid >&2 || { echo "rig: swift build failed" >&2; exit 1; }
-    fi
-    echo "$bin"
+    swift build --product audiogid >/tmp/rig-build.$$.log 2>&1 \
+        || { tail -30 /tmp/rig-build.$$.log >&2; rm -f /tmp/rig-build.$$.log; echo "rig: swift build --product audiogid failed" >&2; exit 1; }
+    rm -f /tmp/rig-build.$$.log
+    echo "$(swift build --show-bin-path)/audiogid"
 }
 
 case "${1:-}" in

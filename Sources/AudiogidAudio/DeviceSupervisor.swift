@@ -98,6 +98,9 @@ final class DeviceSupervisor {
         return false
     }
 
+    /// Counts an underrun found and cleared elsewhere (a press that found the card run dry drops and restarts it).
+    func countUnderrun() { underruns += 1 }
+
     /// Goes on with `device` instead (a sound server's standby stream, after a press).
     func switchTo(_ device: any PCMOutput) { self.device = device }
 

@@ -138,20 +138,30 @@ final class PCMDevice {
     /// Returns the frames taken back (0 when it cannot).
     func rewindQueued(margin: Int) -> Int {
         let rewindable = Int(snd_pcm_rewindable(handle))
-        guard rewindable > margin else { return 0 }
+        guard rewindable > margin else {
+            rewindRefusal = "rewindable \(rewindable) <= margin \(margin)"
+            return 0
+        }
         let before = delay()
         let rewound = Int(snd_pcm_rewind(handle, snd_pcm_uframes_t(rewindable - margin)))
-        guard rewound > 0 else { return 0 }
+        guard rewound > 0 else {
+            rewindRefusal = "rewind(\(rewindable - margin)) = \(rewound < 0 ? Self.describe(Int32(rewound)) : "0")"
+            return 0
+        }
         // A plugin may move its pointer back while the frames already went on (to a server): the queue did
         // not shrink. Undo the rewind and never trust this device's rewind again.
         let after = delay()
         if before > 0, after > before - rewound / 2 {
             snd_pcm_forward(handle, snd_pcm_uframes_t(rewound))
             rewindWorks = false
+            rewindRefusal = "rewound \(rewound) but the delay went \(before) -> \(after): rewind disabled"
             return 0
         }
         return rewound
     }
+
+    /// Why the last `rewindQueued` took nothing back (for the debug log).
+    private(set) var rewindRefusal = ""
 
     /// Throws away what is queued and makes the device ready to start again with the next write.
     func discardQueued() {
@@ -182,6 +192,22 @@ final class PCMDevice {
     }
 
     var isRunning: Bool { snd_pcm_state(handle) == SND_PCM_STATE_RUNNING }
+
+    /// Why the device cannot go on (a negative errno), or 0. A card that went away (unbound, unplugged) leaves
+    /// its PCM in the DISCONNECTED state, whose descriptor polls as an error: the kernel then waits for this
+    /// handle to close before it can free the card (`rmmod` of its driver blocks until then).
+    func failure() -> Int32 {
+        let state = snd_pcm_state(handle)
+        // The hw plugin hands back a failed status query as a negative errno in the state's place.
+        let raw = Int32(bitPattern: UInt32(truncatingIfNeeded: state.rawValue))
+        if raw < 0 { return raw }
+        switch state {
+        case SND_PCM_STATE_DISCONNECTED: return -ENODEV
+        case SND_PCM_STATE_XRUN: return -EPIPE
+        case SND_PCM_STATE_SUSPENDED: return -ESTRPIPE
+        default: return 0
+        }
+    }
 
     static func describe(_ err: Int32) -> String { String(cString: snd_strerror(err)) }
 }

@@ -29,6 +29,8 @@ protocol PCMOutput: AnyObject {
     func delay() -> Int
     /// Takes back what is queued beyond `margin` frames without stopping; returns the frames taken back.
     func rewindQueued(margin: Int) -> Int
+    /// Why the last `rewindQueued` took nothing back, in words for the debug log ("" when unknown).
+    var rewindRefusal: String { get }
     /// Drops what is queued and prepares the device to start again with the next write.
     func discardQueued()
     /// Plays out what is queued, then stops.
@@ -41,6 +43,15 @@ protocol PCMOutput: AnyObject {
     func pollDescriptors() -> [pollfd]
     /// Lets the device digest a poll result; returns its own revents.
     func pollEvents(_ fds: inout [pollfd]) -> Int32
+    /// Why the device cannot go on, as the negative errno its next call would fail with, or 0 when it can:
+    /// -ENODEV once its card is gone (a USB card unplugged, its driver unbound), -EPIPE after an underrun,
+    /// -ESTRPIPE while suspended. Asked when a poll descriptor reports an error or a hang-up: a card that
+    /// vanishes between writes (idle, or with the buffer full) only shows there, as no call fails.
+    func failure() -> Int32
 }
 
 extension PCMDevice: PCMOutput {}
+
+extension PCMOutput {
+    var rewindRefusal: String { "" }
+}

@@ -98,6 +98,7 @@ final class Playback {
                 while let device = self.device {
                     var fds = device.pollDescriptors()
                     let command = inbox.wait(also: &fds, timeoutMilliseconds: pacedWaitMilliseconds())
+                    if handledFailure(after: fds, device) { break }
                     if command || fds.isEmpty { break }
                     let revents = device.pollEvents(&fds)
                     // Only a running device's extra wake-ups are ignored, and only so many in a row: a plugin
@@ -236,7 +237,8 @@ final class Playback {
         // Whichever says more is queued: a PulseAudio stream that has not reported its timing yet (right
         // after opening) answers delay 0 with a full buffer, and the press would wait behind it.
         let room = device.available()
-        let queued = max(device.delay(), room >= 0 ? device.bufferFrames - room : 0)
+        let delay = device.delay()
+        let queued = max(delay, room >= 0 ? device.bufferFrames - room : 0)
         guard queued > 0 else { return 0 }
         pace.restart(at: monotonicNanoseconds()) // The device may take a whole buffer again.
         if device.rewinds {
@@ -247,17 +249,30 @@ final class Playback {
             let margin = max(64, rate / 500, period)
             let rewound = device.rewindQueued(margin: margin)
             if rewound > 0 {
+                // Said at debug level (`log: {verbose: true}`): the driver rig reads it to tell a cut on a card
+                // that rewinds from one that dropped its queue.
+                logger.debug("queue taken back", metadata: ["how": "rewind", "frames": "\(rewound)", "kept": "\(margin)"])
                 written -= Int64(rewound)
                 return history.forget(rewound)
             }
-            // No more than the margin is queued: it plays out and the fade follows it, rather than a hard drop.
-            if queued <= margin { return 0 }
+            // No more than the margin is queued: it plays out and the fade follows it, rather than a hard drop. A
+            // card's delay is exact (its room can be a period stale: the driver rig's card updates it per period).
+            if queued <= margin || (0 ... margin).contains(delay) { return 0 }
         }
         if device.isSoundServer, let next = streams.switchAway(from: device) {
             // The old stream is stopped once the new one has its first frames: the press is not kept waiting
             // for the server, and the old sound runs on a fraction of a millisecond rather than leaving a gap.
             supervisor.switchTo(next)
+            logger.debug("queue taken back", metadata: ["how": "switch", "frames": "\(queued)"])
         } else {
+            // A card that ran dry under the press (its state XRUN: nothing left to rewind) is restarted by the drop
+            // below; it is an underrun all the same, and counted.
+            if device.failure() == -EPIPE { supervisor.countUnderrun() }
+            // Said before the drop: the device's state then is what explains why it could not rewind.
+            logger.debug("queue taken back", metadata: [
+                "how": "drop", "frames": "\(queued)", "delay": "\(device.delay())", "room": "\(room)",
+                "why": "\(device.rewinds ? device.rewindRefusal : "the device does not rewind")",
+                "state": "\(device.failure())"])
             device.discardQueued()
         }
         written -= Int64(queued)
@@ -394,7 +409,7 @@ final class Playback {
                 var fds = device.pollDescriptors()
                 if fds.isEmpty { inbox.wait(timeoutMilliseconds: 5) } else {
                     let r = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), 50) }
-                    if r > 0 { _ = device.pollEvents(&fds) }
+                    if r > 0 && !handledFailure(after: fds, device) { _ = device.pollEvents(&fds) }
                 }
             } else {
                 handleDeviceError(Int32(result), device)
@@ -542,6 +557,19 @@ final class Playback {
         return supervisor.millisecondsUntilNextOpen(now: monotonicNanoseconds())
     }
 
+    /// After a poll of the device: when a descriptor reports an error or a hang-up and the device says it has
+    /// failed, handles that (an underrun is recovered; a card that is gone is closed at once and reopened with
+    /// back-off) and returns true. A card unplugged while the buffer is full, or idle, fails no call, so this is
+    /// where its loss shows; and until its handle closes the kernel cannot free it (`rmmod` blocks).
+    private func handledFailure(after fds: [pollfd], _ device: any PCMOutput) -> Bool {
+        let trouble = Int16(POLLERR | POLLHUP | POLLNVAL)
+        guard fds.contains(where: { $0.revents & trouble != 0 }) else { return false }
+        let err = device.failure()
+        guard err < 0 else { return false }
+        handleDeviceError(err, device)
+        return true
+    }
+
     private func handleDeviceError(_ err: Int32, _ device: any PCMOutput) {
         if supervisor.recover(from: err, now: monotonicNanoseconds()) { return }
         streams.forgetAll()
@@ -550,6 +578,8 @@ final class Playback {
         tail.clear()
         replay.clear()
         history.clear()
+        // Said now: the loop sleeps until the reopen is due, and `status` would show the card open meanwhile.
+        publishStatus(queued: 0)
     }
 
     /// Sizes the mixing buffers for the device as opened (its buffer may be larger than configured: a sound

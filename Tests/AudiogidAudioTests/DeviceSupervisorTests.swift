@@ -224,4 +224,5 @@ final class ScriptedOutput: PCMOutput {
     }
     func pollDescriptors() -> [pollfd] { [] }
     func pollEvents(_ fds: inout [pollfd]) -> Int32 { 0 }
+    func failure() -> Int32 { 0 }
 }

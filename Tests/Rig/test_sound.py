@@ -1,13 +1,15 @@
 """The daemon on a real ALSA driver: snd-aloop's playback side, whose sound its capture side gives back exactly."""
 import os
+import re
 import signal
 import subprocess
 import time
 
-from rigkit import (Capture, Daemon, Tour, case, check, correlation, last_sound, main, match, noise, onset, peak,
-                    rig_audio, samples, say, tone, wait_until)
+from rigkit import (Capture, Daemon, Failed, Tour, case, check, correlation, last_sound, main, match, noise, onset,
+                    peak, rig_audio, samples, say, tone, wait_until)
 
 HW = rig_audio()
+VERBOSE = "log: {verbose: true}\n"
 
 
 def played(daemon):
@@ -61,18 +63,36 @@ def sounding_spans(data, threshold, shortest_gap=48):
     return spans
 
 
+# The daemon's debug log says how each cut took the card's queue back: `how=rewind` (snd_pcm_rewind: the card keeps
+# running and the fade follows on seamlessly) or `how=drop` (snd_pcm_drop: the queue is thrown away).
+TAKEN_BACK = r"queue taken back.*how=(\w+)|how=(\w+).*queue taken back"
+
+
+def taken_back(daemon):
+    return [a or b for a, b in re.findall(TAKEN_BACK, daemon.log())]
+
+
 @case
 def press_mid_clip_fades_over():
     tour = Tour({1: (tone(3.0, 440), 48000), 2: (tone(1.0, 660), 48000)})
-    daemon = Daemon(tour, HW)
+    daemon = Daemon(tour, HW + VERBOSE)
     # A cut during which the emulator stalls longer than the period left queued runs the card dry, and the old clip
     # stops dead: that says nothing about the fade. Such an attempt (an underrun counted across it) is tried again,
     # up to three times; a click without an underrun fails at once.
     for attempt in range(1, 4):
+        earlier = len(taken_back(daemon))
         step, loudest, underran = cut_over(tour, daemon)
+        ways = taken_back(daemon)[earlier:]
+        say(f"how this attempt's cuts took the queue back: {ways}")
         if step <= 0.3 * loudest or not underran:
             break
         say(f"attempt {attempt}: the card ran dry during the cut (an emulation stall); trying again")
+    # hw:Loopback rewinds: the cuts of the attempt judged (the idle player's at stop 1, stop 1's at stop 2) kept the
+    # card running with snd_pcm_rewind rather than dropping its queue. (A card found run dry at the press has nothing
+    # to rewind and is dropped and restarted; that is counted as an underrun, and such an attempt is tried again.)
+    check(ways and (underran or all(way == "rewind" for way in ways)),
+          f"the cuts took the queue back with snd_pcm_rewind on hw: ({ways})"
+          + (" (every attempt underran)" if underran else ""))
     check(step <= 0.3 * loudest, f"no click at the cut-over: largest step {step / loudest:.3f} of the peak (<= 0.3)"
           + (" (every attempt underran)" if underran and step > 0.3 * loudest else ""))
 
@@ -83,8 +103,9 @@ def cut_over(tour, daemon):
     capture = Capture()
     before = int(daemon.status()["underruns"])
     daemon.request("playstop 1")
-    wait_until(10, lambda: daemon.status().get("state") == "play", "stop 1 to play")
-    time.sleep(0.6)  # into the middle of stop 1's clip: what the test simulates, not a wait for the daemon
+    # 0.6 s into stop 1's 3 s clip, by the daemon's own position (a wall-clock sleep would land anywhere when the
+    # emulator stalls).
+    wait_until(10, lambda: float(daemon.status().get("elapsed", 0)) >= 0.6, "stop 1 to play 0.6 s")
     daemon.request("playstop 2")
     played(daemon)
     after = int(daemon.status()["underruns"])
@@ -157,24 +178,50 @@ def aloop_loaded():
     return os.path.exists("/proc/asound/Loopback")
 
 
+def remove_card(daemon, losses):
+    """Pulls the card out, as a USB card unplugged: its driver unbound, then the module unloaded. Unbinding waits
+    in the kernel until every handle on the card is closed, so it finishing at all shows the daemon let go; it
+    runs in a child process, and if the daemon still holds the card after 20 s the daemon is killed, which frees
+    the card and fails the test rather than leaving the guest blocked."""
+    start = time.monotonic()
+    unbind = subprocess.Popen(["sh", "-c", "echo snd_aloop.0 > /sys/bus/platform/drivers/snd_aloop/unbind"])
+    try:
+        unbind.wait(20)
+    except subprocess.TimeoutExpired:
+        daemon.proc.kill()
+        unbind.wait()
+        raise Failed("the daemon kept the vanished card open for 20 s: unbinding snd_aloop waited for it")
+    say(f"snd_aloop unbound in {time.monotonic() - start:.2f} s (the daemon's handle closed)")
+    wait_until(10, lambda: daemon.log_count(r"\[AudiogidAudio\] audio device lost") == losses,
+               "the daemon to notice the card is gone")
+    subprocess.run(["modprobe", "-r", "snd-aloop"], check=True)
+    check(not aloop_loaded(), "snd-aloop is unloaded while the daemon runs")
+    check(daemon.status().get("device_open") == "0", "the daemon reports the device closed")
+
+
+def reload_card(daemon, returns):
+    time.sleep(1)  # the card stays away for a second: the outage being simulated, not a wait for the daemon
+    subprocess.run(["modprobe", "snd-aloop", "index=0", "id=Loopback", "pcm_substreams=2"], check=True)
+    wait_until(20, lambda: daemon.status().get("device_open") == "1", "the daemon to reopen the card")
+    wait_until(5, lambda: daemon.log_count(r"\[AudiogidAudio\] audio device is back") >= returns,
+               "the daemon to log the card's return")
+    check(daemon.log_count(r"\[AudiogidAudio\] audio device is back") == returns,
+          f"the daemon logs the card's return once ({returns} in all)")
+
+
 @case
 def card_removed_and_reloaded():
     tour = Tour({1: (tone(3.0, 440), 48000), 2: (noise(0.6, seed=14), 48000)})
     daemon = Daemon(tour, HW)
+    # Idle (the daemon keeps the card open and fed with silence): no write fails, yet it must let go at once.
+    check(daemon.status().get("device_open") == "1", "the idle daemon holds the card open")
+    remove_card(daemon, losses=1)
+    reload_card(daemon, returns=1)
+    # Mid-play.
     daemon.request("playstop 1")
     wait_until(10, lambda: daemon.status().get("state") == "play", "stop 1 to play")
-    # The card goes away mid-play, as a USB card pulled out: its driver is unbound, then the module unloaded.
-    with open("/sys/bus/platform/drivers/snd_aloop/unbind", "w") as f:
-        f.write("snd_aloop.0")
-    wait_until(10, lambda: daemon.log_count(r"\[AudiogidAudio\] audio device lost") == 1, "the daemon to notice the card is gone")
-    wait_until(10, lambda: subprocess.run(["modprobe", "-r", "snd-aloop"]).returncode == 0, "snd-aloop to unload",
-               every=0.2)
-    check(not aloop_loaded(), "snd-aloop is unloaded while the daemon runs")
-    check(daemon.status().get("device_open") == "0", "the daemon reports the device closed")
-    time.sleep(1)  # the card stays away for a second: what the test simulates
-    subprocess.run(["modprobe", "snd-aloop", "index=0", "id=Loopback", "pcm_substreams=2"], check=True)
-    wait_until(20, lambda: daemon.status().get("device_open") == "1", "the daemon to reopen the card")
-    check(daemon.log_count(r"\[AudiogidAudio\] audio device is back") == 1, "the daemon logs the card's return once")
+    remove_card(daemon, losses=2)
+    reload_card(daemon, returns=2)
     capture = Capture()
     daemon.request("playstop 2")
     played(daemon)
@@ -184,6 +231,8 @@ def card_removed_and_reloaded():
     score, gaps = match(data, tour.reference(2), at=last_sound(data, peak(data) * 0.05) - int(0.6 * 48000))
     check(score >= 0.9, f"the next press plays on the reloaded card (correlation {score:.3f}, {gaps} gaps)")
     check(daemon.proc.poll() is None, "the daemon is still running")
+    lost = [line for line in daemon.log().splitlines() if "audio device" in line]
+    say("audio device log lines:\n" + "\n".join(lost))
 
 
 if __name__ == "__main__":
