@@ -239,6 +239,9 @@ final class EngineShared: Sendable {
             // The decoder back while the preroll plays, then the stop prepared again for its next press.
             stream.openAhead()
             if isPreparedListed(url) { prepare(url, rate: rate, channels: channels, prerollMilliseconds: preroll) }
+            // Preparing opened and closed a decoder: its freed pages back to the kernel, or every stop played once
+            // leaves its share in malloc's arenas.
+            releaseFreedMemory()
         }
         return stream
     }
