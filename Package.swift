@@ -30,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // QR codes for the visitors' table card (`audiogid card`).
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Core: tour model, validation rules, player state. No IO.
         .target(name: "AudiogidCore"),
@@ -129,7 +131,7 @@ let package = Package(
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
             "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon", "AudiogidWeb",
             "AudiogidAuthoring",
-            "AudiogidPackages",
+            "AudiogidPackages", "AudiogidMessages", "CQREncode",
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
