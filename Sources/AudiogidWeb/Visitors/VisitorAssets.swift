@@ -123,25 +123,38 @@ enum VisitorAssets {
             var li = stops[String(number)];
             if (!li || !li.getAttribute('data-clip')) { return; }
             report(false);
-            playing = { stop: number, heard: 0, last: null, reported: false };
+            playing = { stop: number, heard: 0, last: null, reported: false, corrections: 0 };
             seekTo = at;
             player.src = kept[li.getAttribute('data-clip')] || li.getAttribute('data-clip');
             player.play().catch(function () {});
           }
+          // A seek takes time (fetching and decoding from the new point): measured, and added to where a seek aims.
+          var seekCost = 0.15, seekStarted = null;
           player.addEventListener('loadedmetadata', function () {
             if (seekTo) {
               var target = seekTo();
               seekTo = null;
-              if (target > 0.2 && (!isFinite(player.duration) || target < player.duration)) { player.currentTime = target; }
+              if (target > 0.2 && (!isFinite(player.duration) || target < player.duration)) { player.currentTime = target + seekCost; }
             }
+          });
+          player.addEventListener('seeked', function () {
+            if (seekStarted !== null) { seekCost = Math.min(1, Math.max(0.05, (performance.now() - seekStarted) / 1000)); seekStarted = null; }
           });
           player.addEventListener('timeupdate', function () {
             if (!playing) { return; }
             var t = player.currentTime;
+            // Following the kiosk: a clip that drifted more than 0.3 s (a slow start, a stall) is put back, a few
+            // times at most per clip so a phone that cannot keep up does not stutter.
+            if (following && latest && latest.state === 'play' && latest.stop === playing.stop && !player.seeking &&
+                playing.corrections < 3 && Math.abs(t - position(latest)) > 0.3) {
+              playing.corrections += 1;
+              player.currentTime = position(latest) + seekCost;
+              return;
+            }
             if (playing.last !== null && t > playing.last && t - playing.last < 1.5) { playing.heard += t - playing.last; }
             playing.last = t;
           });
-          player.addEventListener('seeking', function () { if (playing) { playing.last = null; } });
+          player.addEventListener('seeking', function () { seekStarted = performance.now(); if (playing) { playing.last = null; } });
           player.addEventListener('ended', function () { report(true); });
 
           function apply(event) {

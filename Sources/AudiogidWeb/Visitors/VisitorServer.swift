@@ -24,8 +24,23 @@ extension WebServer {
         let visitors = visitorApplication(VisitorApp(environment: environment, settings: settings, feed: feed, logger: logger)) { channel in
             logger.info("visitor page listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
         }
-        let group = ServiceGroup(configuration: .init(services: [staff, visitors], gracefulShutdownSignals: [.sigterm, .sigint],
+        // Shut down first (a group stops its services in reverse order): the phones' and pages' event streams never
+        // end by themselves, and the servers wait for their connections to close.
+        let closer = StreamCloser(feed: feed, live: live)
+        let group = ServiceGroup(configuration: .init(services: [staff, visitors, closer], gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger))
         try await group.run()
+    }
+}
+
+/// Ends every open event stream when the process is asked to stop, so SIGTERM does not wait for phones to hang up.
+struct StreamCloser: Service {
+    let feed: VisitorFeed
+    let live: LiveStatus
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        feed.stop()
+        live.stop()
     }
 }
