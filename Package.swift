@@ -178,6 +178,7 @@ let package = Package(
         .testTarget(name: "AudiogidWebTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidPOSIX", "AudiogidStore", "AudiogidManifest",
                                                        "AudiogidMessages", "AudiogidWeb",
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                       .product(name: "Crypto", package: "swift-crypto"),
                                                        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                                                        .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),

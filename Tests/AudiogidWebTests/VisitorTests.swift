@@ -4,6 +4,7 @@ import AudiogidKiosk
 import AudiogidManifest
 import AudiogidStore
 import AudiogidTestSupport
+import Crypto
 import AudiogidWeb
 import Foundation
 import Hummingbird
@@ -36,9 +37,10 @@ final class VisitorRig: @unchecked Sendable {
     deinit { feed.stop() }
 }
 
-/// sha256sum's answer (run with its output to a file, not a pipe: see `BuiltTool.runProgram`).
+/// The file's SHA-256 in hex. In-process: a child process here (Foundation's Process) has been seen to close a
+/// descriptor twice on Linux, which cut the live tests' sockets running beside it.
 func sha256(_ path: String) throws -> String {
-    String(try BuiltTool.runProgram(URL(fileURLWithPath: "/usr/bin/sha256sum"), [path]).stdout.prefix(64))
+    SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).map { String(format: "%02x", $0) }.joined()
 }
 
 @Suite(.timeLimit(.minutes(1)))
@@ -126,7 +128,7 @@ struct VisitorPageTests {
             let port = try #require(client.port)
             let connection = try RawHTTP(port: port)
             connection.send("GET /generate_204 HTTP/1.1\r\nHost: connectivitycheck.gstatic.com\r\n\r\n")
-            let answer = connection.read(within: 10) { $0.contains("\r\n\r\n") }
+            let answer = await connection.offPool(within: 10) { $0.contains("\r\n\r\n") }
             #expect(answer.hasPrefix("HTTP/1.1 302"))
             #expect(answer.lowercased().contains("location: http://127.0.0.1:\(port)/\r\n"), "\(answer)")
         }
@@ -205,12 +207,12 @@ struct VisitorEventTests {
             let port = try #require(client.port)
             let first = try RawHTTP(port: port)
             first.send("GET /events HTTP/1.1\r\nHost: 10.42.0.1\r\nAccept: text/event-stream\r\n\r\n")
-            let opening = first.read(within: 10) { Self.events($0).contains { $0.data.contains("\"reachable\":true") } }
+            let opening = await first.offPool(within: 10) { Self.events($0).contains { $0.data.contains("\"reachable\":true") } }
             #expect(opening.hasPrefix("HTTP/1.1 200") && opening.contains("retry: 1000"))
             let start = try #require(Self.events(opening).last, "\(opening.debugDescription)")
             let pressed = Date()
             #expect(try visitors.rig.control("playstop 3").ok)
-            let after = first.read(within: 5) { Self.events($0).contains { $0.data.contains("\"stop\":3") } }
+            let after = await first.offPool(within: 5) { Self.events($0).contains { $0.data.contains("\"stop\":3") } }
             #expect(Date().timeIntervalSince(pressed) < 1)
             let played = try #require(Self.events(after).last)
             #expect(played.id == start.id + 1 && played.data.contains("\"state\":\"play\""))
@@ -219,14 +221,14 @@ struct VisitorEventTests {
             // A phone that has the newest event gets nothing again; then the next change.
             let current = try RawHTTP(port: port)
             current.send("GET /events HTTP/1.1\r\nHost: 10.42.0.1\r\nLast-Event-ID: \(played.id)\r\n\r\n")
-            _ = current.read(within: 5) { $0.contains("retry: 1000") }
+            _ = await current.offPool(within: 5) { $0.contains("retry: 1000") }
             #expect(try visitors.rig.control("stop").ok)
-            let resumed = current.read(within: 5) { Self.events($0).contains { $0.data.contains("\"state\":\"stop\"") } }
+            let resumed = await current.offPool(within: 5) { Self.events($0).contains { $0.data.contains("\"state\":\"stop\"") } }
             #expect(Self.events(resumed).map(\.id) == [played.id + 1], "\(resumed)")
             // One that missed events gets the newest only.
             let behind = try RawHTTP(port: port)
             behind.send("GET /events HTTP/1.1\r\nHost: 10.42.0.1\r\nLast-Event-ID: \(start.id)\r\n\r\n")
-            let caughtUp = behind.read(within: 5) { Self.events($0).count == 1 }
+            let caughtUp = await behind.offPool(within: 5) { Self.events($0).count == 1 }
             #expect(Self.events(caughtUp).map(\.id) == [played.id + 1])
         }
     }
@@ -367,4 +369,14 @@ struct VisitorCatalogueTests {
 /// `Host:` as a phone sends it (HTTPTypes offers no constant: it moves the header to the request's authority).
 enum VisitorGuardHost {
     static let name = HTTPFields.Element.Name("Host")!
+}
+
+/// A raw connection's blocking read, run on a thread of its own: blocking one of the two cooperative threads this
+/// machine has, as the test waits for the server, would leave the server none when another test does the same.
+extension RawHTTP: @unchecked Sendable {
+    func offPool(within seconds: Double, until found: @escaping @Sendable (String) -> Bool) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.read(within: seconds, until: found)) }.start()
+        }
+    }
 }

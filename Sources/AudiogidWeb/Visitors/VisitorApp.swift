@@ -75,16 +75,13 @@ public struct VisitorApp: Sendable {
         guard let stream = feed.subscribe(lastEventID: last) else {
             throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "5"], message: "too many phones are listening")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: ResponseBody { writer in
             // A phone that loses the stream tries again after a second, not the browser's default three.
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             for await message in stream {
                 switch message {
-                case .event(let event):
-                    let data = String(decoding: try encoder.encode(event), as: UTF8.self)
-                    try await writer.write(ByteBuffer(string: "id: \(event.id)\nevent: kiosk\ndata: \(data)\n\n"))
+                case .event(_, let frame):
+                    try await writer.write(ByteBuffer(string: frame))
                 case .heartbeat:
                     try await writer.write(ByteBuffer(string: ": still here\n\n"))
                 }

@@ -25,7 +25,8 @@ public struct VisitorEvent: Sendable, Equatable, Codable {
 /// `Last-Event-ID` gets nothing when it has the newest, and only the newest when it missed some.
 public final class VisitorFeed: Sendable {
     public enum Message: Sendable, Equatable {
-        case event(VisitorEvent)
+        /// The event and its SSE frame (`id:`, `event: kiosk`, `data:`), encoded once for every phone it goes to.
+        case event(VisitorEvent, frame: String)
         /// Nothing changed: a comment line, so a phone that went away is noticed when it cannot be written.
         case heartbeat
     }
@@ -87,7 +88,8 @@ public final class VisitorFeed: Sendable {
         }
         guard !continuations.isEmpty else { return }
         let event = current
-        for continuation in continuations { continuation.yield(.event(event)) }
+        let message = Message.event(event, frame: Self.frame(event))
+        for continuation in continuations { continuation.yield(message) }
     }
 
     public func heartbeat() {
@@ -101,7 +103,10 @@ public final class VisitorFeed: Sendable {
             guard state.phones.count < maximumPhones, !state.stopping else { return nil }
             state.nextID += 1
             state.phones[state.nextID] = continuation
-            if state.latest.event.id > 0, lastEventID != state.latest.event.id { continuation.yield(.event(Self.aged(state.latest))) }
+            if state.latest.event.id > 0, lastEventID != state.latest.event.id {
+                let event = Self.aged(state.latest)
+                continuation.yield(.event(event, frame: Self.frame(event)))
+            }
             return state.nextID
         }
         guard let id else { return nil }
@@ -119,6 +124,14 @@ public final class VisitorFeed: Sendable {
             return Array(state.phones.values)
         }
         for continuation in continuations { continuation.finish() }
+    }
+
+    /// `id: N`, `event: kiosk`, `data: {JSON}` and the blank line that ends an event.
+    static func frame(_ event: VisitorEvent) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "id: \(event.id)\nevent: kiosk\ndata: \(data)\n\n"
     }
 
     /// The event with its elapsed time as it is at `instant` while playing (never past the clip's end).
