@@ -207,7 +207,8 @@ struct VisitorEventTests {
             let port = try #require(client.port)
             let first = try RawHTTP(port: port)
             first.send("GET /events HTTP/1.1\r\nHost: 10.42.0.1\r\nAccept: text/event-stream\r\n\r\n")
-            let opening = await first.offPool(within: 10) { Self.events($0).contains { $0.data.contains("\"reachable\":true") } }
+            // The phone's first event says what the page knows now (the daemon reachable, or not yet).
+            let opening = await first.offPool(within: 30) { !Self.events($0).isEmpty }
             #expect(opening.hasPrefix("HTTP/1.1 200") && opening.contains("retry: 1000"))
             let start = try #require(Self.events(opening).last, "\(opening.debugDescription)")
             let pressed = Date()
@@ -215,7 +216,7 @@ struct VisitorEventTests {
             let after = await first.offPool(within: 5) { Self.events($0).contains { $0.data.contains("\"stop\":3") } }
             #expect(Date().timeIntervalSince(pressed) < 1)
             let played = try #require(Self.events(after).last)
-            #expect(played.id == start.id + 1 && played.data.contains("\"state\":\"play\""))
+            #expect(played.id > start.id && played.data.contains("\"state\":\"play\""))
             // A volume change is nothing a phone acts on: no new event for it.
             #expect(try visitors.rig.control("setvol 40").ok)
             // A phone that has the newest event gets nothing again; then the next change.

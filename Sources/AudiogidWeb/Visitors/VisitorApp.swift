@@ -56,7 +56,7 @@ public struct VisitorApp: Sendable {
             event = VisitorEvent(id: 0, tour: status.tour, stop: status.stop, state: status.state, elapsed: status.elapsed,
                                  duration: status.duration, reachable: status.daemonReachable)
         }
-        return (event.tour.isEmpty ? nil : VisitorTour.load(event.tour, from: environment.tours), event)
+        return (event.tour.isEmpty ? nil : await VisitorTour.loading(event.tour, from: environment.tours), event)
     }
 
     func page(_ request: Request) async throws -> Response {
@@ -94,9 +94,9 @@ public struct VisitorApp: Sendable {
     func file(_ request: Request, _ context: VisitorContext) async throws -> Response {
         let path = request.uri.path
         let parts = path.split(separator: "/")
-        guard parts.count >= 3, let tour = VisitorTour.load(String(parts[1]).removingPercentEncoding ?? "", from: environment.tours)
-                                    ?? VisitorTour.load(feed.current.tour, from: environment.tours),
-              let file = tour.files[path] else {
+        let named = parts.count >= 3 ? await VisitorTour.loading(String(parts[1]).removingPercentEncoding ?? "", from: environment.tours) : nil
+        let playing = named == nil ? await VisitorTour.loading(feed.current.tour, from: environment.tours) : nil
+        guard parts.count >= 3, let tour = named ?? playing, let file = tour.files[path] else {
             throw HTTPError(.notFound, message: "no such clip")
         }
         return try await ClipResponse.respond(file, request: request, context: context)
@@ -104,7 +104,7 @@ public struct VisitorApp: Sendable {
 
     func play(_ request: Request, _ context: VisitorContext) async throws -> Response {
         let report = try await WebApp.decode(PhonePlayReport.self, request)
-        let line = try report.protocolLine(tour: VisitorTour.load(report.tour, from: environment.tours))
+        let line = try report.protocolLine(tour: await VisitorTour.loading(report.tour, from: environment.tours))
         guard limit.allow(["listener:" + report.listener, "peer:" + context.peer]) else {
             throw HTTPError(.tooManyRequests, headers: [.retryAfter: "3600"], message: "too many plays reported this hour")
         }

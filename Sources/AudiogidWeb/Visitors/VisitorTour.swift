@@ -88,6 +88,14 @@ struct VisitorTour: Sendable {
     /// By tour folder: the tour.yaml's modification time when read, and what was read.
     private static let cache = Mutex<[String: (modified: Date?, tour: VisitorTour)]>([:])
 
+    /// `load` on a thread of Dispatch's pool: reading a tour opens and hashes every clip, seconds on a Pi, and must
+    /// not hold an event loop that every other connection (and the tests' other servers) shares.
+    static func loading(_ id: String, from catalog: TourCatalog) async -> VisitorTour? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: load(id, from: catalog)) }
+        }
+    }
+
     /// The installed tour `id`, read (or taken from the cache while its tour.yaml is unchanged); nil when it cannot be loaded.
     static func load(_ id: String, from catalog: TourCatalog) -> VisitorTour? {
         guard TourID.isSafe(id) else { return nil }
