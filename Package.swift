@@ -30,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // QR codes for the visitors' table card (`audiogid card`).
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Core: tour model, validation rules, player state. No IO. Its findings carry their message's meaning
         // (AudiogidMessages) so staff read them in their language.
@@ -121,6 +123,9 @@ let package = Package(
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
+            // The visitor listener beside the staff one (ServiceGroup), clip hashes for ETags (SHA-256).
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         // The app.
@@ -128,7 +133,7 @@ let package = Package(
             "AudiogidCore", "AudiogidMessages", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
             "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon", "AudiogidWeb",
             "AudiogidAuthoring",
-            "AudiogidPackages",
+            "AudiogidPackages", "AudiogidMessages", "CQREncode",
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -175,6 +180,7 @@ let package = Package(
         .testTarget(name: "AudiogidWebTests", dependencies: ["AudiogidTestSupport", "AudiogidCore", "AudiogidKiosk", "AudiogidControl", "AudiogidPOSIX", "AudiogidStore", "AudiogidManifest",
                                                        "AudiogidMessages", "AudiogidWeb", "AudiogidPackages",
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                       .product(name: "Crypto", package: "swift-crypto"),
                                                        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                                                        .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "AudiogidMessages", "audiogid"]),

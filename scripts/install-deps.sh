@@ -30,6 +30,11 @@ for module in selenium schemathesis; do
     python3 -c "import $module" 2>/dev/null || python3 -m pip install -q "$module" 2>/dev/null \
         || python3 -m pip install -q --break-system-packages "$module"
 done
+# Visitors' phones: the table card's QR codes (libqrencode) and its test's decoder (zbarimg); the load benchmark's
+# 300 simulated phones (aiohttp).
+$SUDO apt-get install -y -qq libqrencode-dev zbar-tools >/dev/null
+python3 -c "import aiohttp" 2>/dev/null || python3 -m pip install -q aiohttp 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages aiohttp
 
 if ! command -v swift >/dev/null 2>&1; then
     cat >&2 <<'MSG'

@@ -424,6 +424,26 @@ public final class Kiosk: @unchecked Sendable {  // every mutable field is guard
         for continuation in observers.values { continuation.yield(state) }
     }
 
+    /// A clip heard on a visitor's phone, reported by the web process once it ended: one whole row of the play
+    /// log with source `phone` and the browser's anonymous id, queued like every row. Nil when queued; else why not.
+    public func logPhonePlay(listener: String, tourID: String, stopNumber: Int, language: String,
+                             secondsHeard: Double, finished: Bool) -> String? {
+        lock.withLock {
+            guard tourID == installed.tour.id else { return "\(tourID) is not the kiosk's tour" }
+            guard let stop = installed.tour.stop(number: stopNumber) else { return "no stop \(stopNumber)" }
+            // The kiosk's clock, not the phone's: phones on a boat without internet keep any time at all.
+            let now = clock().seconds
+            var record = PlayRecord(startedAt: now - secondsHeard, endedAt: now, tourID: tourID, stopID: stop.id,
+                                    stopNumber: stopNumber, language: language, source: .socket, secondsHeard: secondsHeard,
+                                    outcome: finished ? PlayOutcome.finished.rawValue : PlayOutcome.interrupted.rawValue)
+            record.source = PlayRecord.phoneSource
+            record.listener = listener
+            var ticket = StoreWriter.Ticket.none
+            store(.playHeard(record), &ticket)
+            return nil
+        }
+    }
+
     // MARK: - The store: queued, never written under the lock
 
     private func store(_ entry: StoreWriter.Entry, _ ticket: inout StoreWriter.Ticket) {

@@ -81,6 +81,10 @@ public final class KioskStore: Sendable {
             // The audio engine limits normalisation gain by the clip's true peak; index it beside the loudness.
             try db.alter(table: "clip") { t in t.add(column: "truePeakDBTP", .double) }
         }
+        migrator.registerMigration("v3") { db in
+            // Plays on visitors' phones carry the browser's anonymous id, so listeners can be counted.
+            try db.alter(table: "play") { t in t.add(column: "listener", .text) }
+        }
         return migrator
     }
 }

@@ -17,6 +17,11 @@ public struct PlayRecord: Sendable, Equatable, Codable, FetchableRecord, Persist
     public var secondsHeard: Double?
     /// "playing", then "finished", "interrupted" or "failed".
     public var outcome: String
+    /// A visitor's phone only: the browser's anonymous id, to count listeners (nil for the kiosk's own plays).
+    public var listener: String?
+
+    /// The `source` of a play heard on a visitor's phone rather than from the kiosk's speaker.
+    public static let phoneSource = "phone"
 
     public init(id: Int64? = nil, startedAt: Double, endedAt: Double? = nil, tourID: String, stopID: String,
                 stopNumber: Int, language: String, source: PressSource, secondsHeard: Double? = nil,

@@ -26,6 +26,8 @@ public struct PlayStatistics: Sendable, Equatable, Codable {
     public var bySource: [PlayCount]
     public var byDay: [PlayCount]
     public var byMonth: [PlayCount]
+    /// Visitors on their own phones, per language (nil in figures made before phones were counted).
+    public var phoneListeners: [ListenerCount]? = nil
 }
 
 extension KioskStore {
@@ -62,7 +64,8 @@ extension KioskStore {
                 byLanguage: try counts("language", order: "plays DESC, 1"),
                 bySource: try counts("source", order: "plays DESC, 1"),
                 byDay: try counts(day, order: "1"),
-                byMonth: try counts("strftime('%Y-%m', startedAt, 'unixepoch', 'localtime')", order: "1"))
+                byMonth: try counts("strftime('%Y-%m', startedAt, 'unixepoch', 'localtime')", order: "1"),
+                phoneListeners: try Self.phoneListeners(db, filter: filter, arguments: arguments))
         }
     }
 

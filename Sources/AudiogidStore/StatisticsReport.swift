@@ -45,6 +45,13 @@ public enum StatisticsReport {
                 out += String(repeating: " ", count: max(0, 9 - rate.count)) + rate + "\n"
             }
         }
+        if let phones = s.phoneListeners, !phones.isEmpty {
+            out += "\nphone listeners  listeners  plays  hours heard\n"
+            for row in phones {
+                out += row.key.padding(toLength: 15, withPad: " ", startingAt: 0)
+                out += String(format: "  %9d  %5d  %11.1f\n", row.listeners, row.plays, row.secondsHeard / 3600)
+            }
+        }
         return out
     }
 
@@ -58,6 +65,10 @@ public enum StatisticsReport {
         }
         line("total", s.total)
         for (name, path) in sections { for row in s[keyPath: path] { line(name, row) } }
+        // Phone listeners per language: distinct listeners in the plays column, nothing finished or interrupted.
+        for row in s.phoneListeners ?? [] {
+            out += "phone_listeners,\(row.key),\(row.listeners),,,,\(String(format: "%.1f", row.secondsHeard))\n"
+        }
         return out
     }
 

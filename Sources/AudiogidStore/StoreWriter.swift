@@ -19,6 +19,8 @@ public final class StoreWriter: @unchecked Sendable {  // `state` is only touche
         case playBegan(token: UInt64, PlayRecord)
         case playEnded(token: UInt64, outcome: PlayOutcome, secondsHeard: Double, endedAt: Double)
         case state(SavedState)
+        /// A play reported whole once it ended (a visitor's phone): one row, nothing to update later.
+        case playHeard(PlayRecord)
     }
 
     /// Everything enqueued up to and including this ticket's entry.
@@ -193,6 +195,8 @@ public final class StoreWriter: @unchecked Sendable {  // `state` is only touche
                     guard let id = rows.removeValue(forKey: token) else { continue }
                     try db.execute(sql: "UPDATE play SET outcome = ?, secondsHeard = ?, endedAt = ? WHERE id = ?",
                                    arguments: [outcome.rawValue, secondsHeard, endedAt, id])
+                case .playHeard(let record):
+                    try record.insert(db)
                 case .state(let state):
                     guard index == lastState else { continue }
                     try KioskStore.save(state, in: db)

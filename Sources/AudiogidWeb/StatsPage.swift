@@ -63,6 +63,15 @@ struct StatsPage {
             }
             body += "</table>"
         }
+        if let phones = s.phoneListeners, !phones.isEmpty {
+            let v = VisitorLanguage(code: l.rawValue)
+            body += "<h2>\(e(v[.phoneListeners]))</h2><table class=\"figures\" id=\"phone-listeners\"><tr><th></th>"
+            body += "<th>\(e(v[.listeners]))</th><th>\(e(l[.plays]))</th><th>\(e(l[.hoursHeard]))</th></tr>"
+            for row in phones {
+                body += "<tr><th>\(e(row.key))</th><td>\(row.listeners)</td><td>\(row.plays)</td><td>\(String(format: "%.1f", row.secondsHeard / 3600))</td></tr>"
+            }
+            body += "</table>"
+        }
         return body
     }
 

@@ -31,6 +31,10 @@ public enum WebServer {
             logger.info("staff web page listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")",
                                                                "daemon": "\(environment.socket)"])
         }
+        if let visitors = environment.settings.visitors {
+            try await run(staff: app, visitors: visitors, environment: environment, live: live, logger: logger)
+            return
+        }
         try await app.runService()
     }
 }

@@ -30,6 +30,8 @@ public struct WebSettings: Sendable, Equatable {
     public var port: Int
     public var users: [String: WebUser]
     public var uploadLimitBytes: Int
+    /// The public page for visitors' phones (`web.visitors`), on its own listener; nil when not served.
+    public var visitors: VisitorSettings?
 
     public init(listen: String = WebSettings.defaultListen, users: [String: WebUser] = [:], uploadLimitMB: Int = 200) {
         (host, port) = Self.split(listen) ?? ("0.0.0.0", 8080)
@@ -37,7 +39,7 @@ public struct WebSettings: Sendable, Equatable {
         self.uploadLimitBytes = uploadLimitMB << 20
     }
 
-    static let keys = ["listen", "users", "upload_limit_mb"]
+    static let keys = ["listen", "users", "upload_limit_mb", "visitors"]
     static let userKeys = ["password", "role"]
 
     /// `HOST:PORT`, `[V6]:PORT` or `:PORT`.
@@ -63,6 +65,7 @@ public struct WebSettings: Sendable, Equatable {
         if let node = fields["upload_limit_mb"], let mb = yaml.int(node, field: "web.upload_limit_mb", in: 1...4096) {
             settings.uploadLimitBytes = mb << 20
         }
+        if let node = fields["visitors"] { settings.visitors = VisitorSettings.read(node, yaml: &yaml) }
         if let node = fields["users"] {
             if let mapping = node.mapping {
                 for (key, value) in mapping {

@@ -108,5 +108,7 @@ extension MPDCommandSpec {
         // Audiogid's own words.
         "playstop": control(1, 1), "language": control(1, 1), "replay": control(0, 0),
         "tour": admin(1, 1), "reload": admin(0, 0),
+        // phoneplay LISTENER TOUR STOP LANGUAGE SECONDS finished|interrupted: a play heard on a visitor's phone.
+        "phoneplay": control(6, 6),
     ]
 }

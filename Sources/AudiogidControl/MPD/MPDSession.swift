@@ -298,6 +298,25 @@ final class MPDSession {  // owned by one connection, used on its event loop onl
             perform(.tour(args[0]))
         case "reload":
             perform(.reload)
+        case "phoneplay":
+            // From the web process's visitor page: logged as a play with source `phone`, never played here.
+            let listener = args[0], language = args[3]
+            guard listener.count <= 64, !listener.isEmpty, listener.allSatisfy({ $0.isHexDigit }) else {
+                throw MPDError(.argument, "the listener is an anonymous id of hex digits: \(listener)")
+            }
+            guard (1...12).contains(language.count), language.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-") }) else {
+                throw MPDError(.argument, "not a language code: \(language)")
+            }
+            guard let seconds = Double(args[4]), seconds.isFinite, (0...86_400).contains(seconds) else {
+                throw MPDError(.argument, "seconds heard expected: \(args[4])")
+            }
+            guard args[5] == "finished" || args[5] == "interrupted" else {
+                throw MPDError(.argument, "finished or interrupted expected: \(args[5])")
+            }
+            if let refusal = kiosk.logPhonePlay(listener: listener.lowercased(), tourID: args[1], stopNumber: try integer(2),
+                                                language: language, secondsHeard: seconds, finished: args[5] == "finished") {
+                throw MPDError(.noExist, refusal)
+            }
         default:
             throw MPDError(.unknown, "\(name) is not supported")
         }

@@ -1,0 +1,32 @@
+extension VisitorCatalogue {
+    /// The visitor page in Chinese (simplified).
+    public static let chinese: [VisitorPhrase: String] = [
+        .chooseLanguage: "语言",
+        .start: "开始",
+        .startHint: "请点一次“开始”：此后每到一站，手机会与船上的讲解同步，用您的语言播放。",
+        .following: "正在跟随船上讲解",
+        .followBoat: "跟随游船",
+        .selfPaced: "您正在按自己的节奏收听。",
+        .nowPlaying: "正在播放",
+        .waitingForStop: "等待下一站…",
+        .paused: "已暂停",
+        .stopped: "已停止",
+        .transcript: "文字稿",
+        .allStops: "全部站点",
+        .playThis: "播放",
+        .largeText: "大字体",
+        .offlineReady: "已保存到手机，Wi-Fi 断开时也能收听",
+        .saving: "正在把导览保存到手机…",
+        .savedSize: "占用空间",
+        .offline: "没有网络：正在从手机播放。",
+        .guideUnreachable: "讲解系统没有响应，可能正在重启。",
+        .noTour: "目前没有正在进行的导览。",
+        .fallbackLanguage: "没有您的语言的录音：播放原文。",
+        .headphones: "请使用耳机。",
+        .cardInstruction: "扫描 1 连接 Wi-Fi，再扫描 2，用手机以您的语言收听导览。",
+        .cardWifi: "1 · Wi-Fi",
+        .cardPage: "2 · 语音导览",
+        .phoneListeners: "使用自己手机的游客",
+        .listeners: "听众",
+    ]
+}

@@ -1,0 +1,32 @@
+extension VisitorCatalogue {
+    /// The visitor page in English.
+    public static let english: [VisitorPhrase: String] = [
+        .chooseLanguage: "Language",
+        .start: "Start",
+        .startHint: "Tap Start once: your phone then plays each stop in your language when the boat's guide does.",
+        .following: "Following the guide",
+        .followBoat: "Follow the boat",
+        .selfPaced: "You are listening at your own pace.",
+        .nowPlaying: "Now playing",
+        .waitingForStop: "Waiting for the next stop…",
+        .paused: "Paused",
+        .stopped: "Stopped",
+        .transcript: "Transcript",
+        .allStops: "All stops",
+        .playThis: "Play",
+        .largeText: "Large text",
+        .offlineReady: "Saved on this phone for when the Wi-Fi drops",
+        .saving: "Saving the tour on this phone…",
+        .savedSize: "Space used",
+        .offline: "No connection: playing from this phone.",
+        .guideUnreachable: "The guide is not answering; it may be restarting.",
+        .noTour: "No tour is playing at the moment.",
+        .fallbackLanguage: "Not recorded in your language: you hear the original.",
+        .headphones: "Please use headphones.",
+        .cardInstruction: "Scan 1 to join the Wi-Fi, then 2 to hear the tour in your language on your phone.",
+        .cardWifi: "1 · Wi-Fi",
+        .cardPage: "2 · Audio guide",
+        .phoneListeners: "Visitors on their own phones",
+        .listeners: "listeners",
+    ]
+}

@@ -1,0 +1,32 @@
+extension VisitorCatalogue {
+    /// The visitor page in Russian.
+    public static let russian: [VisitorPhrase: String] = [
+        .chooseLanguage: "Язык",
+        .start: "Начать",
+        .startHint: "Нажмите «Начать» один раз: телефон будет сам включать каждую остановку на вашем языке вместе с гидом теплохода.",
+        .following: "Вместе с гидом",
+        .followBoat: "Слушать вместе с теплоходом",
+        .selfPaced: "Вы слушаете в своём темпе.",
+        .nowPlaying: "Сейчас звучит",
+        .waitingForStop: "Ждём следующую остановку…",
+        .paused: "Пауза",
+        .stopped: "Остановлено",
+        .transcript: "Текст",
+        .allStops: "Все остановки",
+        .playThis: "Слушать",
+        .largeText: "Крупный шрифт",
+        .offlineReady: "Сохранено на телефоне на случай, если пропадёт Wi-Fi",
+        .saving: "Сохраняем экскурсию на телефон…",
+        .savedSize: "Занято места",
+        .offline: "Нет связи: звук идёт из памяти телефона.",
+        .guideUnreachable: "Гид не отвечает; возможно, он перезапускается.",
+        .noTour: "Сейчас экскурсия не идёт.",
+        .fallbackLanguage: "На вашем языке нет записи: звучит оригинал.",
+        .headphones: "Пожалуйста, используйте наушники.",
+        .cardInstruction: "Отсканируйте 1, чтобы подключиться к Wi-Fi, затем 2 — и слушайте экскурсию на своём языке в телефоне.",
+        .cardWifi: "1 · Wi-Fi",
+        .cardPage: "2 · Аудиогид",
+        .phoneListeners: "Посетители со своими телефонами",
+        .listeners: "слушателей",
+    ]
+}
