@@ -121,6 +121,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // The version, from the VERSION file, for `audiogid --version`.
+        .plugin(name: "VersionFromFile", capability: .buildTool(), path: "Plugins/VersionFromFile"),
+
         // The app.
         .executableTarget(name: "audiogid", dependencies: [
             "AudiogidCore", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
@@ -131,7 +134,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], plugins: ["VersionFromFile"]),
 
         // Benchmarks: `swift run -c release <name>`.
         .executableTarget(name: "audio-benchmark", dependencies: [

@@ -6,6 +6,8 @@ struct Audiogid: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audiogid",
         abstract: "Offline audio guide: validate and describe tours, plan routes, play stops.",
+        // From the VERSION file (the VersionFromFile build plugin).
+        version: audiogidVersion,
         subcommands: [ValidateCommand.self, CheckConfigCommand.self, InfoCommand.self, RouteCommand.self, PlayCommand.self,
                       DaemonCommand.self, CtlCommand.self, StatsCommand.self, TriggersCommand.self, GpsCommand.self,
                       NewCommand.self, ExportCommand.self, ImportCommand.self, ImportPlacesCommand.self,
