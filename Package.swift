@@ -121,6 +121,13 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // `audiogid doctor`: a kiosk's health check (config, data folder, database, sound card, GPIO, serial,
+        // keypad, clock, services, tour), read under a configurable system root so tests can fake /dev.
+        .target(name: "AudiogidDoctor", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "AudiogidStore", "AudiogidKiosk", "AudiogidTriggers", "AudiogidDaemon",
+            "CAudiogidShim",
+        ]),
+
         // The version, from the VERSION file, for `audiogid --version`.
         .plugin(name: "VersionFromFile", capability: .buildTool(), path: "Plugins/VersionFromFile"),
 
@@ -130,6 +137,7 @@ let package = Package(
             "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon", "AudiogidWeb",
             "AudiogidAuthoring",
             "AudiogidPackages",
+            "AudiogidDoctor",
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -178,6 +186,8 @@ let package = Package(
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                                                        .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "AudiogidDoctorTests", dependencies: ["AudiogidTestSupport", "AudiogidDoctor", "AudiogidStore",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "audiogid"]),
     ]
 )

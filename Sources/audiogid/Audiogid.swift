@@ -14,7 +14,7 @@ struct Audiogid: AsyncParsableCommand {
                       ImportAudioCommand.self, NarrateCommand.self, LeafletCommand.self,
                       KeygenCommand.self, PackCommand.self, VerifyCommand.self, InstallCommand.self,
                       RollbackCommand.self, UninstallCommand.self, ListCommand.self,
-                      WebCommand.self, PasswdCommand.self]
+                      WebCommand.self, PasswdCommand.self, DoctorCommand.self]
     )
 
     /// Runs the command line, mapping usage mistakes to exit status 2 (as `validate` promises staff and scripts)
