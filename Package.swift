@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Layers (see README "Architecture"): a pure core with no IO, adapters that touch files,
@@ -18,7 +18,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         // The staff web page (`audiogid web`), a separate process beside the daemon.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Without hummingbird's ConfigurationSupport trait (swift-configuration; unused here), as hummingbird-auth
+        // also asks: Swift 6.2's package manager, which builds the Debian packages (scripts/package.sh), fails on
+        // the mixed request ("product 'Configuration' ... not found", hummingbird issue 769). FullFoundation stays.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0" ..< "4.0.0"),
