@@ -19,6 +19,9 @@ cache=${AUDIOGID_DEB_CACHE:-$out/cache}
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 source packaging/chroot.sh
+# One run at a time: two runs would share the compiler chroot's mounts and unmount them under each other.
+exec 9>"$cache/.lock"
+flock -n 9 || { echo "package: another scripts/package.sh holds $cache/.lock" >&2; exit 1; }
 trap unmount_all EXIT
 
 case "${1:-amd64}" in
