@@ -81,6 +81,9 @@ target_sysroot() {
     if [ ! -e "$root/.audiogid-runtime" ]; then
         runtime=$(swift_runtime "$arch" "$compiler")
         cp -a "$runtime/usr/libexec" "$root/usr/"
+        # The driver links swiftrt.o and the static runtime from <sysroot>/usr/lib/swift{,_static}.
+        ln -sfn ../libexec/swift/lib/swift_static "$root/usr/lib/swift_static"
+        ln -sfn ../libexec/swift/lib/swift "$root/usr/lib/swift"
         # Absolute links would lead the linker to the build machine's own (x86, sid) files: make them relative.
         find "$root/usr/lib" -type l -lname '/*' | while read -r link; do
             ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$root$(readlink "$link")")" "$link"
