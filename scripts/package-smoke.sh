@@ -46,10 +46,10 @@ main() {
     step "apt install ./$(basename "$deb")"
     run sh -c "apt-get update -qq && apt-get install -y -qq /tmp/$(basename "$deb")" >"$out/smoke-$arch-apt.log" 2>&1 \
         || { tail -20 "$out/smoke-$arch-apt.log" >&2; fail "apt install"; }
-    [ -e "$root/etc/systemd/system/multi-user.target.wants/audiogid.service" ] || fail "the daemon is not enabled"
-    [ ! -e "$root/etc/systemd/system/multi-user.target.wants/audiogid-web.service" ] || fail "the web page is enabled"
+    [ -L "$root/etc/systemd/system/multi-user.target.wants/audiogid.service" ] || fail "the daemon is not enabled"
+    [ ! -L "$root/etc/systemd/system/multi-user.target.wants/audiogid-web.service" ] || fail "the web page is enabled"
     run id audiogid | grep -q '(audio)' || fail "audiogid is not in the audio group: $(run id audiogid)"
-    [ "$(stat -c %U "$root/var/lib/audiogid/tours")" = audiogid ] || fail "the demo tours are not the kiosk's"
+    [ "$(run stat -c %U /var/lib/audiogid/tours)" = audiogid ] || fail "the demo tours are not the kiosk's"
     passed
 
     step "audiogid --version"

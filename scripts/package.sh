@@ -186,7 +186,9 @@ assemble() {
     # What the program says about itself: run in the target's root (under qemu-user for arm64).
     [ "$(in_root "$sysroot" /tmp/audiogid --version)" = "$version" ] \
         || { echo "package: audiogid --version does not print $version" >&2; exit 1; }
-    in_root "$sysroot" /tmp/audiogid --generate-completion-script bash >"$stage/usr/share/bash-completion/completions/audiogid"
+    # Sourced by bash-completion, not run: without the #! line.
+    in_root "$sysroot" /tmp/audiogid --generate-completion-script bash | sed '1{/^#!/d}' \
+        >"$stage/usr/share/bash-completion/completions/audiogid"
     in_root "$sysroot" /tmp/audiogid --generate-completion-script zsh >"$stage/usr/share/zsh/vendor-completions/_audiogid"
     in_root "$sysroot" /tmp/audiogid --generate-completion-script fish >"$stage/usr/share/fish/vendor_completions.d/audiogid.fish"
     in_root "$sysroot" /tmp/audiogid --experimental-dump-help >"$out/help-$arch.json"
@@ -203,6 +205,7 @@ assemble() {
     cp -R tours audio "$stage/usr/share/audiogid/"
     install -m 644 packaging/examples/* "$stage/usr/share/doc/audiogid/examples/"
     install -m 644 packaging/debian/copyright "$stage/usr/share/doc/audiogid/copyright"
+    install -D -m 644 packaging/debian/lintian-overrides "$stage/usr/share/lintian/overrides/audiogid"
     gzip -9n <docs/kiosk-setup.md >"$stage/usr/share/doc/audiogid/kiosk-setup.md.gz"
     {
         echo "audiogid ($version) unstable; urgency=medium"
