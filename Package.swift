@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Layers (see README "Architecture"): a pure core with no IO, adapters that touch files,
@@ -18,7 +18,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         // The staff web page (`audiogid web`), a separate process beside the daemon.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Without hummingbird's ConfigurationSupport trait (swift-configuration; unused here), as hummingbird-auth
+        // also asks: Swift 6.2's package manager, which builds the Debian packages (scripts/package.sh), fails on
+        // the mixed request ("product 'Configuration' ... not found", hummingbird issue 769). FullFoundation stays.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: ["FullFoundation"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0" ..< "4.0.0"),
@@ -128,17 +131,28 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // `audiogid doctor`: a kiosk's health check (config, data folder, database, sound card, GPIO, serial,
+        // keypad, clock, services, tour), read under a configurable system root so tests can fake /dev.
+        .target(name: "AudiogidDoctor", dependencies: [
+            "AudiogidCore", "AudiogidManifest", "AudiogidStore", "AudiogidKiosk", "AudiogidTriggers", "AudiogidDaemon",
+            "CAudiogidShim",
+        ]),
+
+        // The version, from the VERSION file, for `audiogid --version`.
+        .plugin(name: "VersionFromFile", capability: .buildTool(), path: "Plugins/VersionFromFile"),
+
         // The app.
         .executableTarget(name: "audiogid", dependencies: [
             "AudiogidCore", "AudiogidMessages", "AudiogidManifest", "AudiogidRoute", "AudiogidAudio",
             "AudiogidStore", "AudiogidKiosk", "AudiogidControl", "AudiogidTriggers", "AudiogidDaemon", "AudiogidWeb",
             "AudiogidAuthoring",
             "AudiogidPackages", "AudiogidMessages", "CQREncode",
+            "AudiogidDoctor",
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], plugins: ["VersionFromFile"]),
 
         // Benchmarks: `swift run -c release <name>`.
         .executableTarget(name: "audio-benchmark", dependencies: [
@@ -183,6 +197,8 @@ let package = Package(
                                                        .product(name: "Crypto", package: "swift-crypto"),
                                                        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                                                        .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "AudiogidDoctorTests", dependencies: ["AudiogidTestSupport", "AudiogidDoctor", "AudiogidStore",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AudiogidCLITests", dependencies: ["AudiogidTestSupport", "AudiogidMessages", "audiogid"]),
     ]
 )
