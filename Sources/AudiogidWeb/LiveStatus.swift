@@ -16,6 +16,7 @@ public final class LiveStatus: Sendable {
     private struct State {
         var latest: NowStatus = .unreachable
         var subscribers: [UInt64: AsyncStream<Update>.Continuation] = [:]
+        var observers: [@Sendable (Update) -> Void] = []
         var nextID: UInt64 = 0
         var stopping = false
         var idleClient: IdleConnection?
@@ -53,6 +54,16 @@ public final class LiveStatus: Sendable {
         return stream
     }
 
+    /// Calls `handler` with the latest status now, then with every update, on the thread that has it (the watch or
+    /// the heartbeat), not on Swift's cooperative pool: a relay must not wait for a pool thread another task holds.
+    public func observe(_ handler: @escaping @Sendable (Update) -> Void) {
+        let latest = state.withLock { state in
+            state.observers.append(handler)
+            return state.latest
+        }
+        handler(latest)
+    }
+
     /// Starts the watching thread and the heartbeat.
     public func start(heartbeat: Double = 15) {
         let thread = Thread { [self] in watch() }
@@ -85,11 +96,12 @@ public final class LiveStatus: Sendable {
     private var stopping: Bool { state.withLock { $0.stopping } }
 
     private func publish(_ update: Update) {
-        let continuations = state.withLock { state in
+        let (continuations, observers) = state.withLock { state in
             if let update { state.latest = update }
-            return Array(state.subscribers.values)
+            return (Array(state.subscribers.values), state.observers)
         }
         for continuation in continuations { continuation.yield(update) }
+        for observer in observers { observer(update) }
     }
 
     private func watch() {

@@ -59,12 +59,9 @@ public final class VisitorFeed: Sendable {
 
     /// Follows `live` until it ends.
     public func follow(_ live: LiveStatus) {
-        // One of the staff pages' subscriptions, however many phones listen.
-        guard let updates = live.subscribe() else { return }
-        Task.detached { [self] in
-            for await update in updates {
-                if let status = update { publish(status) } else { heartbeat() }
-            }
+        // One observer of the kiosk's status, however many phones listen, called on LiveStatus's own threads.
+        live.observe { [self] update in
+            if let status = update { publish(status) } else { heartbeat() }
         }
     }
 
