@@ -25,13 +25,22 @@ public final class RunningProgram: @unchecked Sendable {
         process.executableURL = program
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = Self.neutralEnvironment.merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
         let exit = exit
         process.terminationHandler = { _ in exit.fire() }
         try process.run()
+    }
+
+    /// The runner's environment in a neutral locale: the CLI speaks the staff's language, so a developer's Russian
+    /// `LANG` would turn every English expectation false. A test that wants a language sets it.
+    static var neutralEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["LANGUAGE", "LC_ALL", "LC_MESSAGES"] { environment[name] = nil }
+        environment["LANG"] = "C.UTF-8"
+        return environment
     }
 
     /// The built `audiogid` with `arguments`, from the repository folder.
