@@ -13,36 +13,15 @@ docs/visitors-page-zh.png).
 """
 import json, os, re, shutil, socket, subprocess, sys, tempfile, time
 
+from e2ekit import AUDIOGID, ROOT, ctl, free_port, stop_all, wait_for
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-AUDIOGID = os.path.join(ROOT, ".build", "debug", "audiogid")
 SHOTS = os.path.join(ROOT, ".build", "visitors-e2e")
 PASSWORD = "lighthouse-keeper"
 
 AUDIO = "return (function (a) { return {src: a.currentSrc, time: a.currentTime, paused: a.paused}; })(document.getElementById('player'))"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, seconds, what, poll=0.02):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(poll)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
-
-
-def ctl(sock, *words):
-    return subprocess.run([AUDIOGID, "ctl", "--socket", sock, *words], capture_output=True, text=True, timeout=10).stdout
 
 
 def kiosk_elapsed(sock):
@@ -227,13 +206,7 @@ def main():
     finally:
         for browser in browsers:
             browser.quit()
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -12,30 +12,14 @@ Screenshots of each page go to .build/web-e2e/ (and to docs/ with --docs).
 """
 import array, json, os, shutil, socket, subprocess, sys, tempfile, time
 
+from e2ekit import AUDIOGID, ROOT, ctl, free_port, stop_all, wait_for
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-AUDIOGID = os.path.join(ROOT, ".build", "debug", "audiogid")
 SHOTS = os.path.join(ROOT, ".build", "web-e2e")
 PASSWORD = "lighthouse-keeper"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
 def captured_peak(wav):
@@ -70,10 +54,6 @@ def make_package(work, signed=True):
     command = [AUDIOGID, "pack", tour, "--output", output] + (["--key", os.path.join(work, "museum.key")] if signed else [])
     subprocess.run(command, check=True, capture_output=True, text=True, timeout=60)
     return output
-
-
-def ctl(sock, *words):
-    return subprocess.run([AUDIOGID, "ctl", "--socket", sock, *words], capture_output=True, text=True, timeout=10).stdout
 
 
 def main():
@@ -249,13 +229,7 @@ def main():
         finally:
             browser.quit()
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
         shutil.rmtree(work, ignore_errors=True)
 
 

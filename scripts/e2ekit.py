@@ -1,0 +1,38 @@
+"""What the browser end-to-end tests (scripts/web-e2e.py, scripts/visitors-e2e.py) share: the built program, a free
+port, a wait on a condition with a deadline, `audiogid ctl`, and stopping the processes a test started."""
+import os, socket, subprocess, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AUDIOGID = os.path.join(ROOT, ".build", "debug", "audiogid")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, seconds, what, poll=0.02):
+    """The predicate's first true value, polled until `seconds` pass; an AssertionError naming `what` after that."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(poll)
+    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+
+
+def ctl(sock, *words):
+    return subprocess.run([AUDIOGID, "ctl", "--socket", sock, *words], capture_output=True, text=True, timeout=10).stdout
+
+
+def stop_all(processes):
+    """SIGTERM to each, then up to 10 s for each to end before SIGKILL."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
