@@ -64,6 +64,14 @@ public final class AudioEngine: Sendable {
         }
     }
 
+    /// Returns once the playback thread has made its first attempt at the device: its status then says whether
+    /// the device is open (a missing one has been logged and is retried with back-off). With `closeWhenIdle`
+    /// the device opens at the first clip, so this returns at once. The daemon waits for it before READY, so
+    /// `status` never reports a device closed that is only about to open.
+    public func deviceTried() async {
+        await withCheckedContinuation { shared.addDeviceWaiter($0) }
+    }
+
     /// Plays `clip` at once, replacing what plays. `loudnessLUFS` is the clip's measured integrated loudness
     /// (from the clip index); nil uses the engine's cache, or plays unnormalised and measures the clip in
     /// the background for next time. `token` comes back in this clip's events.
@@ -161,6 +169,9 @@ final class EngineShared: Sendable {
         var running = false
         var stopped = false
         var waiters: [CheckedContinuation<Void, Never>] = []
+        /// The playback thread has made its first attempt at the device (opened it, or failed and logged why).
+        var deviceTried = false
+        var deviceWaiters: [CheckedContinuation<Void, Never>] = []
         var preparedList: Set<URL> = []
         var prepared: [URL: ClipStream] = [:]
     }
@@ -191,10 +202,31 @@ final class EngineShared: Sendable {
         let waiters = state.withLock { s in
             s.running = false
             s.stopped = true
-            defer { s.waiters.removeAll() }
-            return s.waiters
+            s.deviceTried = true
+            defer { s.waiters.removeAll(); s.deviceWaiters.removeAll() }
+            return s.waiters + s.deviceWaiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Called by the playback thread once its first attempt at the device is over and its status published.
+    func markDeviceTried() {
+        let waiters = state.withLock { s in
+            s.deviceTried = true
+            defer { s.deviceWaiters.removeAll() }
+            return s.deviceWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Resumes `waiter` once the device has been tried (at once if it has, or the thread has stopped).
+    func addDeviceWaiter(_ waiter: CheckedContinuation<Void, Never>) {
+        let now = state.withLock { s in
+            let over = s.deviceTried || s.stopped
+            if !over { s.deviceWaiters.append(waiter) }
+            return over
+        }
+        if now { waiter.resume() }
     }
 
     /// Registers a shutdown waiter; false (and resumed at once) when the thread is not running.

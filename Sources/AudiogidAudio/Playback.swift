@@ -47,6 +47,8 @@ final class Playback {
 
     private var idleSince: UInt64?
     private var shuttingDown = false
+    /// The first attempt at the device is over (see `AudioEngine.deviceTried`).
+    private var deviceTried = false
 
     init(config: AudioOutputConfig, logger: Logger, inbox: Inbox, shared: EngineShared,
          opener: @escaping DeviceSupervisor.Opener) {
@@ -76,6 +78,11 @@ final class Playback {
             for command in inbox.take() { apply(command) }
             if shuttingDown { break }
             openDeviceIfDue()
+            if !deviceTried {
+                deviceTried = true
+                publishStatus(queued: 0)
+                shared.markDeviceTried()
+            }
             guard let device else {
                 inbox.wait(timeoutMilliseconds: millisecondsUntilNextOpen())
                 continue

@@ -27,6 +27,7 @@ public final class KioskDaemon: Sendable {
     private let readyLine: String
     private let group: ServiceGroup
     private let trigger: TriggerService?
+    private let speaker: Speaker
     private let logger: Logger
 
     /// - Parameters:
@@ -39,8 +40,10 @@ public final class KioskDaemon: Sendable {
         let began = ContinuousClock.now
         let daemon = try KioskDaemon(file, configFile: configFile, overrides: overrides, logger: logger, makeSpeaker: makeSpeaker,
                                      notifier: notifier, shutdownBudget: shutdownBudget)
-        // 6. The trigger devices: opened (or logged missing) before READY.
+        // 6. The trigger devices and the audio device: opened (or logged missing) before READY, so `status` right
+        // after READY says how the kiosk really is (not "device closed" for a card about to open).
         await daemon.trigger?.open()
+        await daemon.speaker.deviceTried()
         daemon.logReady(after: ContinuousClock.now - began)
         return daemon
     }
@@ -78,6 +81,7 @@ public final class KioskDaemon: Sendable {
         let speaker: Speaker = configuration.audio.device == "none"
             ? SilentSpeaker()
             : try makeSpeaker(configuration.audio, configuration.player.volumeCap, logger)
+        self.speaker = speaker
 
         // 3. The tour: the one the kiosk last ran wins over kiosk.yaml's, unless --tour says otherwise.
         // Loudness is measured once per clip into the index, only when something will play it.

@@ -53,6 +53,7 @@ public final class AudioSpeaker: Speaker, Sendable {
     public func seek(to seconds: Double, token: UInt64) { engine.seek(to: seconds, token: token) }
     public func setVolume(_ level: Int) { engine.setVolume(level) }
     public func prepare(_ clips: [URL]) { engine.prepare(clips) }
+    public func deviceTried() async { await engine.deviceTried() }
 
     public var status: SpeakerStatus {
         let status = engine.status

@@ -54,11 +54,14 @@ public protocol Speaker: AnyObject, Sendable {
     func setEventHandler(_ handler: @escaping @Sendable (SpeakerEvent) -> Void)
     /// Get these clips ready (pre-decode their first moments) so a press on any of them sounds at once.
     func prepare(_ clips: [URL])
+    /// Returns once the speaker has tried its device (open, or missing and logged): before READY.
+    func deviceTried() async
     func shutdown() async
 }
 
 extension Speaker {
     public func prepare(_ clips: [URL]) {}
+    public func deviceTried() async {}
     /// A speaker that cannot jump within a clip plays on from where it is.
     public func seek(to seconds: Double, token: UInt64) {}
 }

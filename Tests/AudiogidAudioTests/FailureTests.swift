@@ -89,6 +89,31 @@ import Testing
         #expect(!log.events.contains { if case .deviceLost = $0 { true } else { false } })
     }
 
+    // The daemon waits for this before READY: right after it, `status` tells the device's real state, never a
+    // "closed" for a card the playback thread was only about to open (the driver rig saw that race).
+    @Test func deviceTriedReturnsOnceTheStatusTellsWhetherTheDeviceOpened() async throws {
+        let scratch = try Scratch()
+        let present = captureEngine(scratch.url("out.wav"))
+        present.start()
+        await present.deviceTried()
+        #expect(present.status.deviceOpen, "an existing device is open when deviceTried returns")
+        await present.shutdown()
+
+        _ = ALSAFixture.configured
+        let missing = AudioEngine(config: AudioOutputConfig(device: "audiogid_never_there", paced: false), logger: quietLogger())
+        let log = EventLog(missing)
+        missing.start()
+        await missing.deviceTried()
+        #expect(!missing.status.deviceOpen)
+        try await log.wait { if case .deviceLost = $0 { true } else { false } }
+        await missing.shutdown()
+
+        // An engine that stopped (or never ran) does not keep its caller waiting.
+        let stopped = AudioEngine(config: AudioOutputConfig(device: "null", paced: false), logger: quietLogger())
+        await stopped.shutdown()
+        await stopped.deviceTried()
+    }
+
     @Test func shutdownWithoutStartReturns() async {
         let engine = AudioEngine(config: AudioOutputConfig(device: "null", paced: false), logger: quietLogger())
         await engine.shutdown()

@@ -335,8 +335,14 @@ class Capture:
         self.rate = rate
         self.stopped = None
         self.path = tempfile.mktemp(suffix=".raw")
-        self.proc = subprocess.Popen(["arecord", "-q", "-D", device, "-t", "raw", "-f", "S16_LE", "-r", str(rate),
-                                      "-c", "2", "--buffer-time=500000", self.path])
+        # arecord reports an overrun (it fell behind and the card dropped what it captured meanwhile) on stderr.
+        self.errors = open(self.path + ".log", "w+")
+        # Above the daemon's real-time playback thread (SCHED_FIFO 20), with a 2 s buffer: in the emulated guest a
+        # recorder at normal priority was kept off the CPU for over 0.6 s now and then, overran its 0.5 s buffer,
+        # and the capture lost the clip's first quarter second (the daemon had played it: the rest matched exactly).
+        self.proc = subprocess.Popen(["chrt", "-f", "50", "arecord", "-D", device, "-t", "raw", "-f", "S16_LE",
+                                      "-r", str(rate), "-c", "2", "--buffer-time=2000000", self.path],
+                                     stderr=self.errors)
         on_cleanup(self.stop)
         # Recording has started once the first period is on disk.
         wait_until(10, lambda: os.path.exists(self.path) and os.path.getsize(self.path) > 0 or self.proc.poll() is not None,
@@ -353,6 +359,10 @@ class Capture:
             wait_until(10, lambda: os.path.getsize(self.path) >= wanted, "the capture to run on past the sound")
             self.proc.send_signal(signal.SIGINT)
             self.proc.wait(10)
+        self.errors.seek(0)
+        said = self.errors.read()
+        check("overrun" not in said, "the recorder kept up with the card (arecord: "
+              + (said.strip().replace("\n", " | ") or "nothing") + ")")
         with open(self.path, "rb") as f:
             data = f.read()
         data = data[: len(data) // 4 * 4]
