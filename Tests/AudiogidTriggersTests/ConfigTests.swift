@@ -255,13 +255,13 @@ import Testing
         await set.start()  // every port is open when it returns: nothing sent from now on is lost
         defer { set.stop() }
         buttons.send("BTN4\r\n")
-        #expect(log.wait { $0.contains { $0.command == "play 4" && $0.source == .serial } })
+        #expect(await log.wait { $0.contains { $0.command == "play 4" && $0.source == .serial } })
         let sample = SimulatedTrack.Sample(time: 0, position: teplokhodik.stops[4].location!, truePosition: teplokhodik.stops[4].location!,
                                            speedMps: 4, courseDegrees: 90)
         gps.send(NmeaWriter.sentences(for: sample, start: .init(timeIntervalSince1970: 0)))
-        #expect(log.wait { $0.contains { $0.command == "play 5" && $0.source == .gps } })
+        #expect(await log.wait { $0.contains { $0.command == "play 5" && $0.source == .gps } })
         set.resetGpsTrip()
         gps.send(NmeaWriter.sentences(for: sample, start: .init(timeIntervalSince1970: 1)))
-        #expect(log.wait { $0.filter { $0.command == "play 5" }.count == 2 })
+        #expect(await log.wait { $0.filter { $0.command == "play 5" }.count == 2 })
     }
 }

@@ -114,6 +114,18 @@ final class EventLog: Sendable {
         }
         return events.withLock { condition($0) }
     }
+
+    /// The same for async tests: it suspends between looks instead of blocking one of the few threads the
+    /// concurrency pool has (two on a 2-core machine), which starved every other async test of the run.
+    @discardableResult
+    func wait(seconds: Double = 5, until condition: ([TriggerEvent]) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if events.withLock({ condition($0) }) { return true }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return events.withLock { condition($0) }
+    }
 }
 
 func temporaryDirectory() -> String {

@@ -151,9 +151,9 @@ import Testing
         #expect(source.connections == 0)
         #expect(!source.isConnected)
         let port = FakeSerialPort(link: link)
-        #expect(log.wait { _ in source.isConnected })
+        #expect(await log.wait { _ in source.isConnected })
         port.send("BTN5\n")
-        #expect(log.wait { $0.contains { $0.command == "play 5" } })
+        #expect(await log.wait { $0.contains { $0.command == "play 5" } })
         await source.stop()
         #expect(!source.isConnected)
     }
