@@ -11,7 +11,7 @@ default), then:
   4. presses again with the phones connected: the daemon's press latency under load.
 The web process's CPU time and peak RSS (VmHWM) come from /proc. Prints a summary and one JSON line.
 
-    swift build -c release && python3 Benchmarks/visitors-load.py [--phones 300] [--rounds 12] [--interval 5] [--debug]
+    swift build -c release && python3 Benchmarks/visitors-load.py [--phones 300] [--rounds 12] [--interval 5] [--debug | --binary PATH]
 """
 import argparse, asyncio, json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
@@ -194,8 +194,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--interval", type=float, default=5)
     parser.add_argument("--debug", action="store_true", help="use .build/debug instead of .build/release")
+    parser.add_argument("--binary", help="the audiogid to run (e.g. .build-static/release/audiogid, the kiosk's build)")
     args = parser.parse_args()
-    audiogid = os.path.join(ROOT, ".build", "debug" if args.debug else "release", "audiogid")
+    audiogid = args.binary or os.path.join(ROOT, ".build", "debug" if args.debug else "release", "audiogid")
     work = tempfile.mkdtemp(prefix="agvis-load-")
     processes = []
     try:

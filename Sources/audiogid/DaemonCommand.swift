@@ -57,10 +57,3 @@ struct DaemonCommand: AsyncParsableCommand {
     }
 }
 
-/// glibc's `mallopt(M_ARENA_MAX, n)`, looked up at run time: <malloc.h> is not in Swift's Glibc module.
-/// M_ARENA_MAX is -8 in glibc's malloc.h. Without glibc's mallopt, nothing happens.
-private func limitMallocArenas(_ count: Int32) {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, count)
-}

@@ -28,6 +28,7 @@ struct WebCommand: AsyncParsableCommand {
     var socket: String?
 
     func run() async throws {
+        limitMallocArenas(2)
         // The whole file is checked by the same strict readers the daemon uses, and its web: section by the page's.
         let (file, findings) = KioskFile.check(path: config)
         var webFindings: [Finding] = []

@@ -3,8 +3,9 @@ import CSndFile
 import Foundation
 import Testing
 
-/// A prepared clip keeps only its first samples, its decoder closed; reopened after a press, it must go on
-/// sample for sample as if it had never been closed (the resampler's history included).
+/// A prepared clip keeps only its first samples (in 16 bits), its decoder closed; reopened after a press, it must go
+/// on sample for sample as if it had never been closed (the resampler's history included): the preroll within half
+/// a 16-bit step, everything after it exactly.
 @Suite(.timeLimit(.minutes(1))) struct ParkedClipTests {
     /// Every frame of `stream`, read a period at a time.
     func readAll(_ stream: ClipStream) throws -> [Float] {
@@ -35,13 +36,19 @@ import Testing
         let open = try readAll(ClipStream(url: clip, outputRate: 48000, outputChannels: 2))
         let stream = try parked(clip, prerollFrames: 14400)
         #expect(stream.isParked)
-        #expect(stream.availableFrames >= 14400)
+        let preroll = stream.availableFrames * 2
+        #expect(preroll >= 14400 * 2)
         #expect(stream.heldSamples == stream.availableFrames) // mono: one channel kept, not two
         if reopenedAhead { stream.openAhead() }
         let reopened = try readAll(stream)
         #expect(open.count > 2 * 48000)
         #expect(reopened.count == open.count)
-        #expect(zip(open, reopened).filter { $0 != $1 }.isEmpty)
+        // The preroll: each sample within half a step of 16 bits scaled to its peak (1 here: the sine is at 0.4).
+        let worst = zip(open[..<preroll], reopened[..<preroll]).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst <= 0.5 / 32767 + 1e-7, "largest preroll error \(worst)")
+        #expect(zip(open[..<preroll], reopened[..<preroll]).contains { $0 != $1 }, "the preroll was kept in 16 bits")
+        // After it, the reopened decoder's samples exactly.
+        #expect(zip(open[preroll...], reopened[preroll...]).filter { $0 != $1 }.isEmpty)
         #expect(!stream.isParked)
     }
 
