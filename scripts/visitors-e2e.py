@@ -37,11 +37,11 @@ def listening(port):
         return False
 
 
-def phone(language):
+def phone(language, *extra):
     """A browser of its own (its own profile, cache and service workers): one visitor's phone."""
     options = webdriver.ChromeOptions()
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,900",
-                 f"--lang={language}", "--autoplay-policy=no-user-gesture-required", "--mute-audio"):
+                 f"--lang={language}", "--autoplay-policy=no-user-gesture-required", "--mute-audio", *extra):
         options.add_argument(flag)
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -73,7 +73,7 @@ def main():
         config = os.path.join(work, "kiosk.yaml")
         with open(config, "w") as f:
             f.write(f"tour: moyo-selo\ndata: {work}\naudio:\n  device: none\n  sample_rate: 48000\n"
-                    f"control:\n  socket: {sock}\nweb:\n  visitors: {{listen: \"127.0.0.1:{port}\"}}\n  users:\n  {user_line}\n")
+                    f"control:\n  socket: {sock}\nweb:\n  visitors: {{listen: \"127.0.0.1:{port}\", url: \"http://boat.test:{port}/\"}}\n  users:\n  {user_line}\n")
         processes.append(subprocess.Popen([AUDIOGID, "daemon", "--config", config],
                                           stderr=open(os.path.join(SHOTS, "daemon.log"), "w")))
         wait_for(lambda: os.path.exists(sock) and "state:" in ctl(sock, "status"), 30, "the daemon", poll=0.1)
@@ -185,6 +185,25 @@ def main():
         wait_for(lambda: (lambda a: a if wanted.split("?")[0] in a["src"] and a["time"] > 0 else None)(ru.execute_script(AUDIO)),
                  5, "the phone back in range to follow stop 4")
         print("ok: back in range, the phone follows the kiosk to stop 4")
+
+        # The boat's plain http://10.42.0.1/ is not a secure context: no service worker, no Cache API. (Chromium
+        # counts 127.0.0.1 as secure, so this phone reaches the page by the name kiosk.yaml's `url` gives it.) After Start the page keeps
+        # the clips in memory, and out of range any stop still plays from there while the page stays open.
+        boat = phone("en", "--host-resolver-rules=MAP boat.test 127.0.0.1")
+        browsers.append(boat)
+        boat.get(f"http://boat.test:{port}/?lang=en")
+        assert boat.execute_script("return window.isSecureContext") is False, "http://boat.test should not be a secure context"
+        boat.find_element(By.ID, "start").click()
+        WebDriverWait(boat, 30).until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-saved"))
+        kept_in = boat.find_element(By.TAG_NAME, "body").get_attribute("data-saved-in")
+        assert kept_in == "memory", kept_in
+        boat.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+        boat.find_element(By.CSS_SELECTOR, '#stops button.play[data-stop="5"]').click()
+        wait_for(lambda: (lambda a: a if a["src"].startswith("blob:") and a["time"] > 0 else None)(boat.execute_script(AUDIO)),
+                 5, "the clip kept in memory to play offline")
+        advancing(boat)
+        boat.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+        print("ok: on plain HTTP (no service worker) the clips are kept in memory: offline, stop 5 plays from there")
 
         # What the phones heard is in the daemon's play log: phone listeners per language.
         ctl(sock, "stop")
