@@ -7,7 +7,7 @@ import Testing
 /// The device supervisor against a scripted output: the errors it recovers from (an underrun, a suspend, a
 /// card unplugged) come from kernel drivers, and this machine has no sound card, so here — and only here —
 /// the device is a test double that answers what ALSA answers in those cases, in a given order.
-@Suite(.timeLimit(.minutes(1))) struct DeviceSupervisorTests {
+@Suite(.timeLimit(.minutes(3))) struct DeviceSupervisorTests {
     @Test func anUnderrunAndASuspendAreRecoveredInPlaceWithoutReportingALoss() throws {
         let rig = Rig([.opens(id: "card")])
         let card = try #require(rig.supervisor.openIfDue(now: 0) as? ScriptedOutput)

@@ -3,7 +3,7 @@ import AudiogidAudio
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct FailureTests {
+@Suite(.timeLimit(.minutes(3))) struct FailureTests {
     @Test func corruptClipsFailCleanlyAndTheNextPlayStillWorks() async throws {
         let scratch = try Scratch()
         let text = scratch.url("notes.mp3")

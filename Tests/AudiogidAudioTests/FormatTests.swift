@@ -5,7 +5,7 @@ import Testing
 
 /// Every format staff bring (WAV, FLAC, Ogg Vorbis, Opus, MP3) decodes through libsndfile and comes out at the
 /// output's one format, at its own length and level.
-@Suite(.timeLimit(.minutes(1))) struct FormatTests {
+@Suite(.timeLimit(.minutes(3))) struct FormatTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var format: Int32

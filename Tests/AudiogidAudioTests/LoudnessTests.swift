@@ -4,7 +4,7 @@ import CSndFile
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct LoudnessTests {
+@Suite(.timeLimit(.minutes(3))) struct LoudnessTests {
     /// EBU Tech 3341 test 1: a stereo 1 kHz sine at -23 dBFS in both channels reads -23.0 LUFS (±0.1).
     @Test func measuresTheEBUReferenceSineAtMinus23() throws {
         let scratch = try Scratch()

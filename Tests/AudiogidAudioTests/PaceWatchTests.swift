@@ -2,7 +2,7 @@
 import Testing
 
 /// `PaceWatch` on simulated devices: the clock is the test's, so minutes of playing take no time.
-@Suite(.timeLimit(.minutes(1))) struct PaceWatchTests {
+@Suite(.timeLimit(.minutes(3))) struct PaceWatchTests {
     let rate = 48000, buffer = 1920, period = 480
 
     /// A device playing at `speed` times its nominal rate, fed as the engine feeds it: a full buffer at start,

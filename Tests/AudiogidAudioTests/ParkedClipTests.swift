@@ -6,7 +6,7 @@ import Testing
 /// A prepared clip keeps only its first samples (in 16 bits), its decoder closed; reopened after a press, it must go
 /// on sample for sample as if it had never been closed (the resampler's history included): the preroll within half
 /// a 16-bit step, everything after it exactly.
-@Suite(.timeLimit(.minutes(1))) struct ParkedClipTests {
+@Suite(.timeLimit(.minutes(3))) struct ParkedClipTests {
     /// Every frame of `stream`, read a period at a time.
     func readAll(_ stream: ClipStream) throws -> [Float] {
         var all: [Float] = []

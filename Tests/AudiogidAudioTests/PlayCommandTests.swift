@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// `audiogid play` run as staff run it: the built executable, a demo tour, the ALSA capture fixture.
-@Suite(.timeLimit(.minutes(1))) struct PlayCommandTests {
+@Suite(.timeLimit(.minutes(3))) struct PlayCommandTests {
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         _ = ALSAFixture.configured
         let result = try BuiltTool.run(["play"] + arguments)

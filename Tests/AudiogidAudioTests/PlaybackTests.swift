@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The real engine playing into the real libasound `file` plugin; assertions on the samples that come out.
-@Suite(.timeLimit(.minutes(1))) struct PlaybackTests {
+@Suite(.timeLimit(.minutes(3))) struct PlaybackTests {
     @Test func monoClipAtAnotherRateComesOutAtTheOutputRateOnBothSpeakers() async throws {
         let scratch = try Scratch()
         let clip = scratch.url("mono22k.wav")
@@ -212,7 +212,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct VolumeChangeTests {
+@Suite(.timeLimit(.minutes(3))) struct VolumeChangeTests {
     @Test func aVolumeChangeWhilePlayingGlidesInsteadOfStepping() async throws {
         let scratch = try Scratch()
         let clip = scratch.url("dc.wav")

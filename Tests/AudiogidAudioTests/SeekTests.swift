@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// `seek`: the engine carries the playing clip on from another second of it, heard through a real (pipe) device.
-@Suite(.timeLimit(.minutes(1))) struct SeekTests {
+@Suite(.timeLimit(.minutes(3))) struct SeekTests {
     /// A 6 s mono ramp at the output's rate: each sample's value tells which second of the clip it comes from.
     static func writeRamp(_ url: URL, seconds: Double = 6) throws -> Int {
         let frames = Int(seconds * 48000)

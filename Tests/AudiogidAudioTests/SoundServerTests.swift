@@ -6,7 +6,7 @@ import Testing
 /// speed), reached through ALSA's `pulse` PCM, its output recorded from the sink's monitor with parec.
 /// This is the path where the engine sleeps on a timer between refills and switches to a standby stream
 /// on a press.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct SoundServerTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct SoundServerTests {
     @Test func aClipPlaysWholeAndUnbrokenThroughTheServer() async throws {
         let server = try PrivateSoundServer.shared()
         let scratch = try Scratch()

@@ -9,7 +9,7 @@ import Testing
 /// cannot free such a card (`rmmod` of its driver blocks) until the engine closes its handle; the driver rig
 /// found the engine keeping it open for ever. Here the card is scripted as in `DeviceSupervisorTests`, with a
 /// real descriptor: the write end of a full pipe, which polls POLLERR once its read end is closed.
-@Suite(.timeLimit(.minutes(1))) struct VanishedCardTests {
+@Suite(.timeLimit(.minutes(3))) struct VanishedCardTests {
     @Test func anIdleCardThatVanishesIsClosedAtOnceReportedOnceAndReopenedForTheNextPress() async throws {
         let scratch = try Scratch()
         let clip = scratch.url("next.wav")

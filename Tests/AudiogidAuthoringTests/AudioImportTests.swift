@@ -8,7 +8,7 @@ import Testing
 extension ExternalProgramTests {
     /// Recordings made in the test as phones make them: AAC in M4A by ffmpeg, AMR-NB by SoX (Debian's ffmpeg decodes AMR
     /// but cannot encode it).
-    @Suite("phone recordings into clips", .timeLimit(.minutes(1)))
+    @Suite("phone recordings into clips", .timeLimit(.minutes(3)))
     struct AudioImportTests {
         /// A tone of `seconds` at `amplitude` between `silence` seconds of silence, as a phone records a short talk.
         static func recording(_ url: URL, amplitude: Double, seconds: Double = 2, silence: Double = 1.5, codec: [String]) throws {

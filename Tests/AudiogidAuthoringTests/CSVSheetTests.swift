@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-@Suite("CSV as spreadsheets write it", .timeLimit(.minutes(1)))
+@Suite("CSV as spreadsheets write it", .timeLimit(.minutes(3)))
 struct CSVSheetTests {
     @Test("quoted cells hold separators, doubled quotes and line breaks; CRLF ends rows")
     func quotedCells() {

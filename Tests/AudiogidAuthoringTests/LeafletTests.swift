@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 extension ExternalProgramTests {
-    @Suite("the printed leaflet", .timeLimit(.minutes(1)))
+    @Suite("the printed leaflet", .timeLimit(.minutes(3)))
     struct LeafletTests {
         @Test("a PDF in Russian and in Chinese: A4 pages rendered by pdftoppm, Noto fonts embedded", arguments: ["ru", "zh"])
         func pdf(language: String) throws {

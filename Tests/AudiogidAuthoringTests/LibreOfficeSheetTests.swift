@@ -6,7 +6,7 @@ import Testing
 
 extension ExternalProgramTests {
     /// Sheets saved by LibreOffice itself, from files the tests write, and exports LibreOffice must open.
-    @Suite("spreadsheets through LibreOffice", .timeLimit(.minutes(1)))
+    @Suite("spreadsheets through LibreOffice", .timeLimit(.minutes(3)))
     struct LibreOfficeSheetTests {
         @Test("an XLSX LibreOffice saved, with numbers stored as text, decimal commas, a line break in a cell, Russian headers")
         func libreOfficeXLSX() throws {

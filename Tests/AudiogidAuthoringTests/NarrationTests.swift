@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 extension ExternalProgramTests {
-    @Suite("draft narration with espeak-ng", .timeLimit(.minutes(1)))
+    @Suite("draft narration with espeak-ng", .timeLimit(.minutes(3)))
     struct NarrationTests {
         @Test("narrate makes draft clips the validator warns about; a recording then clears the draft")
         func draftsThenRecording() throws {

@@ -5,7 +5,7 @@ import AudiogidTestSupport
 import Foundation
 import Testing
 
-@Suite("audiogid new", .timeLimit(.minutes(1)))
+@Suite("audiogid new", .timeLimit(.minutes(3)))
 struct NewTourTests {
     @Test("a new tour validates at once, with its audio folder and comments in the staff's language")
     func newTourValidates() throws {

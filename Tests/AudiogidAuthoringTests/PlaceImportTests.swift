@@ -5,7 +5,7 @@ import AudiogidTestSupport
 import Foundation
 import Testing
 
-@Suite("places from a phone's map", .timeLimit(.minutes(1)))
+@Suite("places from a phone's map", .timeLimit(.minutes(3)))
 struct PlaceImportTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 

@@ -60,5 +60,5 @@ enum Tool {
 
 /// The suites that run LibreOffice, ffmpeg, espeak-ng and rsvg-convert, one test at a time: together they would take
 /// both cores from the timing-sensitive suites (audio, daemon) running beside them.
-@Suite(.serialized, .timeLimit(.minutes(1)))
+@Suite(.serialized, .timeLimit(.minutes(3)))
 enum ExternalProgramTests {}

@@ -5,7 +5,7 @@ import AudiogidTestSupport
 import Foundation
 import Testing
 
-@Suite("import and export of stops spreadsheets", .timeLimit(.minutes(1)))
+@Suite("import and export of stops spreadsheets", .timeLimit(.minutes(3)))
 struct SheetImportTests {
     static let demoTours = ["moyo-selo", "koltso-vremeni", "teplokhodik"]
 
@@ -136,7 +136,7 @@ struct SheetImportTests {
     }
 }
 
-@Suite("export and import on the command line", .timeLimit(.minutes(1)))
+@Suite("export and import on the command line", .timeLimit(.minutes(3)))
 struct SheetCommandTests {
     @Test("audiogid export then audiogid import of the same sheet changes nothing and says so", arguments: ["csv", "xlsx"])
     func exportImport(format: String) throws {

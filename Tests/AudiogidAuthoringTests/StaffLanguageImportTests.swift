@@ -4,7 +4,7 @@ import Testing
 
 /// `audiogid import` speaks the staff's language: the sheet's own mistakes and the validator's findings after an
 /// import, each at the sheet's row and column.
-@Suite("import in the staff's language", .timeLimit(.minutes(1)))
+@Suite("import in the staff's language", .timeLimit(.minutes(3)))
 struct StaffLanguageImportTests {
     static let russian = ["LANG": "ru_RU.UTF-8", "LC_MESSAGES": "", "LC_ALL": "", "LANGUAGE": ""]
     static let plain = ["LANG": "C", "LC_MESSAGES": "", "LC_ALL": "", "LANGUAGE": ""]

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `audiogid card`: the table card's two QR codes, read back by a real decoder (zbar's zbarimg) from the drawn card.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct CardTests {
     let folder = URL(fileURLWithPath: "/tmp/agcard-\(UUID().uuidString.prefix(8))")
 

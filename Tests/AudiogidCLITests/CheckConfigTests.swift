@@ -4,7 +4,7 @@ import Testing
 
 /// `audiogid check-config`, `validate kiosk.yaml`, `triggers --list` and the daemon on a kiosk.yaml with mistakes
 /// (issue 10: a misspelt `triggers:` key used to give an empty trigger list and a daemon with dead buttons).
-@Suite(.timeLimit(.minutes(1))) struct CheckConfigTests {
+@Suite(.timeLimit(.minutes(3))) struct CheckConfigTests {
     /// Line 3 misspells `keypad`, line 6 `buttons`, line 9 `port`.
     static let misspelt = """
         tour: moyo-selo

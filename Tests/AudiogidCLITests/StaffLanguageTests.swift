@@ -8,7 +8,7 @@ func locale(_ lang: String, messages: String = "", all: String = "", language: S
     ["LANG": lang, "LC_MESSAGES": messages, "LC_ALL": all, "LANGUAGE": language]
 }
 
-@Suite(.timeLimit(.minutes(1))) struct MessageCatalogueTests {
+@Suite(.timeLimit(.minutes(3))) struct MessageCatalogueTests {
     @Test(arguments: Language.allCases) func everyMessageIsInEveryCatalogueWithTheSameArguments(language: Language) {
         /// The argument numbers a template uses: "{1}" and "{1#one|other}" both use 1.
         func arguments(_ template: String) -> Set<Int> {
@@ -61,7 +61,7 @@ func locale(_ lang: String, messages: String = "", all: String = "", language: S
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct StaffLanguageCLITests {
+@Suite(.timeLimit(.minutes(3))) struct StaffLanguageCLITests {
     static let russian = locale("ru_RU.UTF-8")
     static let plain = locale("C")
     static let broken = "Tests/AudiogidManifestTests/Fixtures/library/tours/unknown-stop-key"

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct ValidateCommandTests {
+@Suite(.timeLimit(.minutes(3))) struct ValidateCommandTests {
     @Test func demoToursValidate() throws {
         let result = try CLI.run(["validate", "tours/moyo-selo", "tours/koltso-vremeni", "tours/teplokhodik"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -44,7 +44,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct InfoCommandTests {
+@Suite(.timeLimit(.minutes(3))) struct InfoCommandTests {
     @Test func jsonDurationsMatchTheRealClips() throws {
         let result = try CLI.run(["info", "tours/moyo-selo", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -3,7 +3,7 @@ import Testing
 
 /// `audiogid --version` prints the VERSION file, the one place the version is written (the Debian package is
 /// named after it too).
-@Suite(.timeLimit(.minutes(1))) struct VersionTests {
+@Suite(.timeLimit(.minutes(3))) struct VersionTests {
     @Test func versionFlagPrintsTheVersionFile() throws {
         let file = try String(contentsOf: CLI.packageRoot.appendingPathComponent("VERSION"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)

@@ -2,7 +2,7 @@ import Testing
 @testable import AudiogidCore
 
 /// `seek`: jumping within a clip, from MPD's `seek`/`seekid`/`seekcur` or a visitor's "back 10 s" button.
-@Suite(.timeLimit(.minutes(1))) struct PlayerSeekTests {
+@Suite(.timeLimit(.minutes(3))) struct PlayerSeekTests {
     let tour = PlayerTests.tour
 
     func seeks(_ decision: PlayerDecision) -> [Double] {

@@ -2,7 +2,7 @@ import Testing
 @testable import AudiogidCore
 
 /// The player's policies, driven by hand-made moments: no audio, no clock, no sleeping.
-@Suite(.timeLimit(.minutes(1))) struct PlayerTests {
+@Suite(.timeLimit(.minutes(3))) struct PlayerTests {
     static let tour = Tour(id: "selo", languages: ["ru", "zh", "en"], route: RoutePlan(loop: false), stops: [
         Stop(id: "gate", number: 1, title: LocalizedText(["ru": "Ворота"]), audio: ["ru": "selo/1.ru.ogg", "zh": "selo/1.zh.ogg", "en": "selo/1.en.ogg"]),
         Stop(id: "church", number: 2, audio: ["ru": "selo/2.ru.ogg", "en": "selo/2.en.ogg"]),

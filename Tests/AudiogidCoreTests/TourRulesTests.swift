@@ -1,7 +1,7 @@
 import Testing
 @testable import AudiogidCore
 
-@Suite(.timeLimit(.minutes(1))) struct TourRulesTests {
+@Suite(.timeLimit(.minutes(3))) struct TourRulesTests {
     let locator = FieldLocator(file: "tour.yaml", positions: [
         "stops[1].number": SourceLocation(file: "tour.yaml", line: 12, column: 5),
         "route": SourceLocation(file: "tour.yaml", line: 6, column: 1),

@@ -1,7 +1,7 @@
 import Testing
 @testable import AudiogidCore
 
-@Suite(.timeLimit(.minutes(1))) struct TourTests {
+@Suite(.timeLimit(.minutes(3))) struct TourTests {
     let tour = Tour(id: "t", languages: ["ru", "en"], stops: [
         Stop(id: "a", number: 1, title: LocalizedText(["ru": "А", "en": "A"]),
              audio: ["ru": "t/a.ru.ogg", "en": "t/a.en.ogg"]),

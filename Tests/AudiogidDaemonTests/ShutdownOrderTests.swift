@@ -64,7 +64,7 @@ final class EndlessSpeaker: Speaker, Sendable {
     func shutdown() async {}
 }
 
-@Suite(.timeLimit(.minutes(1))) struct ShutdownOrderTests {
+@Suite(.timeLimit(.minutes(3))) struct ShutdownOrderTests {
     /// SIGTERM's path: inputs close first (nothing can press into a closed database), then the kiosk ends
     /// the current play, the speaker fades out, and the store writes the play's end before it closes.
     @Test func partsStopInReverseOrderAndThePlayInProgressIsLoggedInterrupted() async throws {

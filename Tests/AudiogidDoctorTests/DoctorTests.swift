@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// `audiogid doctor` on a kiosk broken in each way it checks, one at a time; a healthy kiosk passes every check.
-@Suite(.timeLimit(.minutes(1))) struct DoctorTests {
+@Suite(.timeLimit(.minutes(3))) struct DoctorTests {
     @Test func aHealthyKioskPassesEveryCheck() throws {
         let kiosk = try KioskUnderTest()
         let report = kiosk.examine()

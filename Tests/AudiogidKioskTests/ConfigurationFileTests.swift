@@ -8,7 +8,7 @@ import AudiogidManifest
 import Glibc
 #endif
 
-@Suite(.timeLimit(.minutes(1))) struct ConfigurationFileTests {
+@Suite(.timeLimit(.minutes(3))) struct ConfigurationFileTests {
     static let fullExample = """
         data: /var/lib/audiogid
         tour: moyo-selo

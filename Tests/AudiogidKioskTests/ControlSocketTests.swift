@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// The control socket's framing and robustness, over real unix and TCP sockets.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct ControlSocketTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ControlSocketTests {
     @Test func greetingOkAndAckFraming() throws {
         let rig = try KioskRig()
         let client = try rig.client()
@@ -277,7 +277,7 @@ import Glibc
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct ClientHandshakeTests {
+@Suite(.timeLimit(.minutes(3))) struct ClientHandshakeTests {
     /// What phone apps and home-automation clients send on connect: answered, not ACKed as unknown.
     @Test func whatClientsSendOnConnectIsAnswered() throws {
         let rig = try KioskRig()

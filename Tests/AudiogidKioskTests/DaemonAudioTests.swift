@@ -9,7 +9,7 @@ import Testing
 
 /// The daemon process with its real audio engine writing into ALSA's `file` plugin: what came out
 /// is exactly what a speaker would have been sent.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct DaemonAudioTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DaemonAudioTests {
     @Test func aPlayedStopComesOutOfTheDeviceInTheChosenLanguageWithFallback() async throws {
         let folder = try makeDataFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -79,7 +79,7 @@ import Testing
 /// faded rather than clicked. The `file` plugin takes samples as fast as the engine makes them, so the
 /// long clip is ten minutes: the press arrives long before the engine could have written all of it
 /// (a debug build writes it at about 90 times real time: seconds, not milliseconds).
-@Suite(.serialized, .timeLimit(.minutes(1))) struct DaemonCutTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DaemonCutTests {
     static func makeTour(in folder: URL) async throws {
         let tour = folder.appendingPathComponent("tours/cut"), audio = folder.appendingPathComponent("audio/cut")
         try FileManager.default.createDirectory(at: tour, withIntermediateDirectories: true)

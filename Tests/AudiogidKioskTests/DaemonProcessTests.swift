@@ -45,7 +45,7 @@ final class DaemonProcess: @unchecked Sendable {
     func terminate() async { await program.stop(SIGTERM) }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct DaemonProcessTests {
+@Suite(.timeLimit(.minutes(3))) struct DaemonProcessTests {
     @Test func ctlPlaysStopsOnTheDaemonAndSaysHowToStartOne() async throws {
         let folder = try makeDataFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -189,7 +189,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct SystemdUnitTests {
+@Suite(.timeLimit(.minutes(3))) struct SystemdUnitTests {
     /// The shipped unit is valid for systemd (checked with the built binary in place of /usr/local/bin/audiogid)
     /// and declares what the kiosk relies on.
     @Test func theUnitVerifiesAndAsksForNotifyAndTheWatchdog() async throws {
@@ -208,7 +208,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct DaemonProcessAbuseTests {
+@Suite(.timeLimit(.minutes(3))) struct DaemonProcessAbuseTests {
     /// Many clients at once and garbage on the socket, against the real process: it answers throughout and after.
     @Test func concurrentClientsAndBadInputNeverStopTheDaemon() async throws {
         let folder = try makeDataFolder()
@@ -252,7 +252,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct StatsAndStoreProcessTests {
+@Suite(.timeLimit(.minutes(3))) struct StatsAndStoreProcessTests {
     @Test func statsReadsTheDaemonsLogAsTableCSVJSONAndSVG() async throws {
         let folder = try makeDataFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -299,7 +299,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct DaemonConfigurationProcessTests {
+@Suite(.timeLimit(.minutes(3))) struct DaemonConfigurationProcessTests {
     @Test func ctlReachesATCPPortWithAPassword() async throws {
         let folder = try makeDataFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

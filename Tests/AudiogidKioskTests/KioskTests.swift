@@ -8,7 +8,7 @@ import Testing
 @testable import AudiogidKiosk
 
 /// The kiosk's dispatcher: the trigger entry point, LED observers, the play log and its failure modes.
-@Suite(.timeLimit(.minutes(1))) struct KioskTests {
+@Suite(.timeLimit(.minutes(3))) struct KioskTests {
     @Test func triggerLinesRunThroughTheSameDispatcherAndAreAttributed() async throws {
         // The rig's speaker never ends a clip by itself: the first play must end because the GPS fix preempted it,
         // however slowly a loaded machine runs the test.
@@ -123,7 +123,7 @@ final class SeenStates: @unchecked Sendable {
     var all: [PlayerState] { lock.withLock { states } }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct TourShelfTests {
+@Suite(.timeLimit(.minutes(3))) struct TourShelfTests {
     @Test func anOptimisedTourIsQueuedInRouteOrder() throws {
         let folder = try makeDataFolder(tours: ["koltso-vremeni"])
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -159,7 +159,7 @@ final class HandClock: @unchecked Sendable {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct KioskClockTests {
+@Suite(.timeLimit(.minutes(3))) struct KioskClockTests {
     @Test func theIdlePromptPlaysThroughTheSpeakerAndIsNotLoggedAsAStop() async throws {
         let clock = HandClock()
         let prompt = IdlePrompt(clips: ["ru": "moyo-selo/00-intro.ru.ogg"], afterSeconds: 300)
@@ -194,7 +194,7 @@ final class HandClock: @unchecked Sendable {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct KioskReloadTests {
+@Suite(.timeLimit(.minutes(3))) struct KioskReloadTests {
     /// Runs `reload` on a plain thread (as a socket client's would), so the test never blocks the
     /// cooperative pool the kiosk's own tasks need; the test awaits its end.
     final class ReloadInBackground: Sendable {

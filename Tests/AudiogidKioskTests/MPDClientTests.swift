@@ -4,7 +4,7 @@ import Testing
 @testable import AudiogidKiosk
 
 /// The real `mpc` (Debian package) against the kiosk's real socket: it must work as against MPD.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDClientTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct MPDClientTests {
     @Test func mpcStatusPlaylistPlayCurrentVolume() throws {
         let rig = try KioskRig()
         let status = try mpc(rig.socket, "status")

@@ -10,7 +10,7 @@ import Glibc
 
 /// The kiosk's socket against what mpd 0.23 answers (Fixtures/mpd-0.23.transcript), through the clients people
 /// already own: `mpc` and python-mpd2, and a raw connection where the exact line matters.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDCompatibilityTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct MPDCompatibilityTests {
     let mpd = MPDFixture.shared
 
     /// Sends the command mpd was sent under `label` and returns the kiosk's reply, ACK included.
@@ -55,7 +55,7 @@ import Glibc
 }
 
 /// `status` and `currentsong` carry the fields mpd's do, in mpd's order.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDStatusCompatibilityTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct MPDStatusCompatibilityTests {
     let mpd = MPDFixture.shared
 
     /// The kiosk's keys without `volume` (mpd's null output has no mixer) and without Audiogid's own, which follow mpd's.
@@ -112,7 +112,7 @@ import Glibc
 }
 
 /// Listing the queue as mpd does: `playlistinfo -1`, `plchanges` from a version the kiosk has not reached.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDQueueCompatibilityTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct MPDQueueCompatibilityTests {
     let mpd = MPDFixture.shared
 
     @Test func wholeQueueListings() throws {
@@ -158,7 +158,7 @@ import Glibc
 }
 
 /// What the kiosk answers for the things it does not have as mpd has them: one partition, replay gain, too many clients.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDSettingsCompatibilityTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct MPDSettingsCompatibilityTests {
     let mpd = MPDFixture.shared
 
     func replies(_ client: ControlClient, _ labels: [String]) throws -> [[String]] {

@@ -5,7 +5,7 @@ import Testing
 @testable import AudiogidKiosk
 
 /// Seeking, and errors with `device: none`, through the socket, as mpd clients use them.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDPlaybackCompatibilityTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct MPDPlaybackCompatibilityTests {
     let mpd = MPDFixture.shared
 
     func elapsed(_ client: ControlClient) throws -> Double {

@@ -5,7 +5,7 @@ import Testing
 @testable import AudiogidKiosk
 
 /// The queue's entries as MPD clients read them: song ids, tags per connection, searches, pictures.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct MPDQueueEntryTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct MPDQueueEntryTests {
     let mpd = MPDFixture.shared
 
     /// Every (Id, file) pair in a listing.

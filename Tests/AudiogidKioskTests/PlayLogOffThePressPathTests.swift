@@ -8,7 +8,7 @@ import Synchronization
 import Testing
 @testable import AudiogidKiosk
 
-@Suite(.timeLimit(.minutes(1))) struct PlayLogOffThePressPathTests {
+@Suite(.timeLimit(.minutes(3))) struct PlayLogOffThePressPathTests {
     /// Another connection holds SQLite's write lock (as a slow SD card's sync would hold the writer):
     /// presses, including one that preempts a playing stop, still reach the speaker at once, and the
     /// acknowledged rows are all in the log once the disk is free again.
@@ -32,11 +32,15 @@ import Testing
         blockerConfiguration.busyMode = .timeout(5)
         let blocker = try DatabaseQueue(path: configuration.databasePath, configuration: blockerConfiguration)
         let release = DispatchSemaphore(value: 0)
+        // Let go on every way out of the test. (Not after a timeout: a test kept off the CPU for half a minute on
+        // a loaded machine then found the lock gone and the rows written, and failed for the wrong reason.)
+        var released = false
+        defer { if !released { release.signal() } }
         let holding = OneTimeEvent()
         let held = Thread {
             try? blocker.inTransaction(.immediate) { _ in
                 holding.fire()
-                _ = release.wait(timeout: .now() + 30)  // on its own thread, until the test lets go
+                release.wait()  // on its own thread, until the test lets go
                 return .commit
             }
         }
@@ -53,6 +57,7 @@ import Testing
         #expect(try reader.plays().isEmpty)  // nothing could be written yet: the presses did not wait for it
 
         release.signal()
+        released = true
         #expect(await written(writer, ticket))
         // Had the first attempt timed out on the lock (a very loaded machine), the rows are kept and written
         // again: a marker row queued behind them is written in the same retry.

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// docs/protocol.md's command table says of every MPD command what the socket does with it.
-@Suite(.timeLimit(.minutes(1))) struct ProtocolDocTests {
+@Suite(.timeLimit(.minutes(3))) struct ProtocolDocTests {
     /// Each row of the Commands table: the command names (the first word of each `code` span) and its support column.
     static func rows() throws -> [(names: [String], support: String)] {
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/protocol.md"), encoding: .utf8)

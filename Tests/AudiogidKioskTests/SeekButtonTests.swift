@@ -4,7 +4,7 @@ import Testing
 @testable import AudiogidKiosk
 
 /// A visitor's "back 10 s" button: the trigger action `seek -10`, run through the kiosk to its speaker.
-@Suite(.timeLimit(.minutes(1))) struct SeekButtonTests {
+@Suite(.timeLimit(.minutes(3))) struct SeekButtonTests {
     @Test func aBackButtonSeeksThroughTheSameCommand() async throws {
         let speaker = SpeakerEndingOnCommand()
         let rig = try KioskRig(speaker: speaker)

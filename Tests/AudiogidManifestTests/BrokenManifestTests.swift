@@ -6,7 +6,7 @@ import Testing
 /// Each fixture under Fixtures/library/tours/ carries `# expect: <severity>: <text>` on the line where the
 /// validator must report the fault. Every expected finding must appear on that line, and no error may
 /// appear on a line without a marker.
-@Suite(.timeLimit(.minutes(1))) struct BrokenManifestTests {
+@Suite(.timeLimit(.minutes(3))) struct BrokenManifestTests {
     struct Expectation {
         var line: Int
         var severity: Finding.Severity

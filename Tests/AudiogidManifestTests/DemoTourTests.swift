@@ -3,7 +3,7 @@ import AudiogidCore
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(1))) struct DemoTourTests {
+@Suite(.timeLimit(.minutes(3))) struct DemoTourTests {
     static let demoIDs = ["moyo-selo", "koltso-vremeni", "teplokhodik"]
 
     @Test(arguments: demoIDs)
@@ -56,7 +56,7 @@ import Testing
 }
 
 /// The JSON Schema shipped for editors and the validator must agree on the format.
-@Suite(.timeLimit(.minutes(1))) struct SchemaTests {
+@Suite(.timeLimit(.minutes(3))) struct SchemaTests {
     static let schemaPath = FixturePaths.packageRoot.appendingPathComponent("schema/tour.schema.json")
 
     func properties(_ object: Any?, _ path: [String]) -> Set<String> {

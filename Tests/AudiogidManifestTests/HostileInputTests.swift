@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Whatever a user writes, the validator answers with findings; it never crashes or hangs.
-@Suite(.timeLimit(.minutes(1))) struct HostileInputTests {
+@Suite(.timeLimit(.minutes(3))) struct HostileInputTests {
     func validate(_ bytes: Data) throws -> ValidationReport {
         let folder = try FixturePaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// A stop's optional picture (`image:`), which MPD clients show as the cover of its queue entry.
-@Suite(.timeLimit(.minutes(1))) struct StopImageTests {
+@Suite(.timeLimit(.minutes(3))) struct StopImageTests {
     /// A copy of the demo tour moyo-selo with its clips, `image:` added to the pond (stop 7).
     func library(image: String, writing file: String?) throws -> (folder: URL, manifest: URL) {
         let folder = try FixturePaths.temporaryFolder()

@@ -3,7 +3,7 @@ import AudiogidCore
 import Testing
 
 /// The strict YAML primitives every Audiogid file is read with (tour.yaml, kiosk.yaml, its `triggers:`).
-@Suite(.timeLimit(.minutes(1))) struct StrictYAMLTests {
+@Suite(.timeLimit(.minutes(3))) struct StrictYAMLTests {
     static func root(_ text: String) throws -> YAMLDocument { try YAMLDocument(text: text, file: "f.yaml") }
 
     @Test func anUnknownKeyNamesItsDottedPathAndTheNearestKey() throws {

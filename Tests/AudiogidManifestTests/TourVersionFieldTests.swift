@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// `version:` in tour.yaml: optional, a whole number or dotted numbers, read as written.
-@Suite(.timeLimit(.minutes(1))) struct TourVersionFieldTests {
+@Suite(.timeLimit(.minutes(3))) struct TourVersionFieldTests {
     func load(_ versionLine: String) throws -> ValidationReport {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("version-\(UUID().uuidString)/tours/t")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -7,7 +7,7 @@ import Testing
 
 /// The real daemon (silent: `--device none` keeps each clip's real duration) while packages are installed by
 /// the real `audiogid install` and through its inbox.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct DaemonInstallTests {
     let fixture: PackageFixture
     let data: URL

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// Install, rollback and uninstall on a real data folder, and every refusal leaving it exactly as it was.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct InstallTests {
     let fixture: PackageFixture
     let data: URL

@@ -8,7 +8,7 @@ import Testing
 /// `kill -9` of `audiogid install`: at each of its named steps (AUDIOGID_INSTALL_STOP_AT makes it kill itself
 /// there) and at random moments. Every time, tours/dvor is the old release or the new one, complete, and the next
 /// install clears what was left. The long run with a playing daemon is Benchmarks/install-killloop.sh.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct KillInstallTests {
     let fixture: PackageFixture
     let data: URL

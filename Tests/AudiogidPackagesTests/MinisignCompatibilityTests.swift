@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Keys and signatures checked against Debian's real `minisign`, both ways.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct MinisignCompatibilityTests {
     let fixture: PackageFixture
     init() throws { fixture = try PackageFixture() }

@@ -3,7 +3,7 @@ import AudiogidPackages
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct PackTests {
     let fixture: PackageFixture
     init() throws { fixture = try PackageFixture() }

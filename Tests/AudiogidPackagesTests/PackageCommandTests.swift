@@ -4,7 +4,7 @@ import AudiogidTestSupport
 import Testing
 
 /// keygen, pack, verify and list through the built `audiogid`, as staff and technicians type them.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct PackageCommandTests {
     let fixture: PackageFixture
     init() throws { fixture = try PackageFixture() }

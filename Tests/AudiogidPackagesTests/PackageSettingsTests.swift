@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// kiosk.yaml's `packages:` section, read with the strict rules of the rest of the file.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct PackageSettingsTests {
     func read(_ text: String) throws -> (PackageSettings, [Finding]) {
         PackageSettingsReader.read(try YAMLDocument(text: text, file: "/etc/audiogid/kiosk.yaml"))

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Every way a package can be wrong, each with a package crafted for it.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct VerifyRefusalTests {
     let fixture: PackageFixture
     init() throws { fixture = try PackageFixture() }

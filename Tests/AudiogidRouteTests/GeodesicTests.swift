@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import AudiogidRoute
 
-@Suite(.timeLimit(.minutes(1))) struct GeodesicTests {
+@Suite(.timeLimit(.minutes(3))) struct GeodesicTests {
     @Test func oneDegreeOfLongitudeOnTheEquatorIsTheWGS84Figure() {
         // a·π/180 for a = 6378137 m.
         let d = Geodesic.distance(Coordinate(lat: 0, lon: 0), Coordinate(lat: 0, lon: 1))

@@ -6,7 +6,7 @@ import FoundationXML
 import Testing
 @testable import AudiogidRoute
 
-@Suite(.timeLimit(.minutes(1))) struct ItineraryOutputTests {
+@Suite(.timeLimit(.minutes(3))) struct ItineraryOutputTests {
     /// A small loop with a clip missing and a title that needs escaping.
     func sample() throws -> Itinerary {
         var stops = [Plane.stop("a", 1, Plane.point(0, 0, ele: 100), dwell: 60), Plane.stop("b", 2, Plane.point(400, 0, ele: 110)),

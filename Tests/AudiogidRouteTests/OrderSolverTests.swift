@@ -43,7 +43,7 @@ func bruteForce(_ m: CostMatrix, start: Int?, end: Int?, loop: Bool) -> Double {
     return best
 }
 
-@Suite(.timeLimit(.minutes(1))) struct OrderSolverTests {
+@Suite(.timeLimit(.minutes(3))) struct OrderSolverTests {
     @Test(arguments: [true, false])
     func heldKarpMatchesBruteForceOnRandomSmallInstances(symmetric: Bool) throws {
         for seed in 1...12 as ClosedRange<UInt64> {
@@ -120,7 +120,7 @@ func bruteForce(_ m: CostMatrix, start: Int?, end: Int?, loop: Bool) -> Double {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct TSPLIBTests {
+@Suite(.timeLimit(.minutes(3))) struct TSPLIBTests {
     static let folder = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Benchmarks/RouteBenchmark/tsplib")

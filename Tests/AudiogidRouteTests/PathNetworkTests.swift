@@ -5,7 +5,7 @@ import Testing
 
 /// A U-shaped network: A(0,0)–B(400,0) as one line, B–C(400,300)–D(0,300) as another joined at B,
 /// and no path between D and A, so going from A to D means the long way round (1 100 m).
-@Suite(.timeLimit(.minutes(1))) struct PathNetworkTests {
+@Suite(.timeLimit(.minutes(3))) struct PathNetworkTests {
     let a = Plane.point(0, 0), b = Plane.point(400, 0), c = Plane.point(400, 300), d = Plane.point(0, 300)
 
     var network: PathNetwork { get throws { try PathNetwork(lines: [[a, b], [b, c, d]]) } }
@@ -125,7 +125,7 @@ import Testing
 }
 
 /// Footpaths with elevations on their vertices: walking times follow each slope.
-@Suite(.timeLimit(.minutes(1))) struct HillNetworkTests {
+@Suite(.timeLimit(.minutes(3))) struct HillNetworkTests {
     // A to B straight over a 60 m summit (200 m up, 200 m down), or round the flat way (3 × 200 m... 520 m).
     let a = Plane.point(0, 0, ele: 100), summit = Plane.point(200, 0, ele: 160), b = Plane.point(400, 0, ele: 100)
     let flat1 = Plane.point(0, -60, ele: 100), flat2 = Plane.point(400, -60, ele: 100)

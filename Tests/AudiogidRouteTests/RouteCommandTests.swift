@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `audiogid route` run as a tour author runs it, on the demo tours in the repository.
-@Suite(.timeLimit(.minutes(1))) struct RouteCommandTests {
+@Suite(.timeLimit(.minutes(3))) struct RouteCommandTests {
     func route(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
         let result = try BuiltTool.run(["route"] + arguments)
         return (result.status, result.stdout, result.stderr)

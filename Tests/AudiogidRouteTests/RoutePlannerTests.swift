@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import AudiogidRoute
 
-@Suite(.timeLimit(.minutes(1))) struct RoutePlannerTests {
+@Suite(.timeLimit(.minutes(3))) struct RoutePlannerTests {
     @Test func uphillLegsTakeLongerThanDownhillOnes() throws {
         let low = Plane.stop("low", 1, Plane.point(0, 0, ele: 100))
         let high = Plane.stop("high", 2, Plane.point(500, 0, ele: 150))
@@ -125,7 +125,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct ItineraryPositionTests {
+@Suite(.timeLimit(.minutes(3))) struct ItineraryPositionTests {
     @Test func positionMovesAlongTheRouteAtEachLegsPace() throws {
         // 3.6 km/h = 1 m/s; legs of 300 m east then 400 m north.
         let stops = [Plane.stop("a", 1, Plane.point(0, 0), dwell: 100), Plane.stop("b", 2, Plane.point(300, 0)),

@@ -10,7 +10,7 @@ func temporaryFolder() throws -> URL {
     return url
 }
 
-@Suite(.timeLimit(.minutes(1))) struct KioskStoreTests {
+@Suite(.timeLimit(.minutes(3))) struct KioskStoreTests {
     @Test func opensInWALWithFullSync() throws {
         let folder = try temporaryFolder()
         let store = try KioskStore(path: folder.appendingPathComponent(KioskStore.fileName).path)
@@ -106,7 +106,7 @@ func temporaryFolder() throws -> URL {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct StatisticsReportTests {
+@Suite(.timeLimit(.minutes(3))) struct StatisticsReportTests {
     let statistics = PlayStatistics(
         from: "2026-11-01", to: nil,
         total: PlayCount(key: "all", plays: 3, finished: 2, interrupted: 1, secondsHeard: 90),
@@ -138,7 +138,7 @@ func temporaryFolder() throws -> URL {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct MigrationTests {
+@Suite(.timeLimit(.minutes(3))) struct MigrationTests {
     /// A database written by the first release (schema v1 only) opens and gains the v2 column, keeping its rows.
     @Test func aVersionOneDatabaseIsMigratedInPlace() throws {
         let path = try temporaryFolder().appendingPathComponent("v1.sqlite").path

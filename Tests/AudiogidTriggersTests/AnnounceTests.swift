@@ -2,7 +2,7 @@ import AudiogidCore
 import Testing
 
 /// `Player.announce`, which the daemon uses for the keypad's "no such stop": a sound of the player's own.
-@Suite(.timeLimit(.minutes(1))) struct AnnounceTests {
+@Suite(.timeLimit(.minutes(3))) struct AnnounceTests {
     let tour = Tour(id: "t", languages: ["ru", "en"], stops: [
         Stop(id: "a", number: 1, audio: ["ru": "t/a.ru.ogg", "en": "t/a.en.ogg"]),
     ])

@@ -9,7 +9,7 @@ import Testing
 @testable import AudiogidTriggers
 
 /// `audiogid triggers` and `audiogid gps simulate`, through the built executable.
-@Suite(.timeLimit(.minutes(1))) struct CommandTests {
+@Suite(.timeLimit(.minutes(3))) struct CommandTests {
     static let packageRoot = BuiltTool.packageRoot
     static let teplokhodikFolder = packageRoot.appendingPathComponent("tours/teplokhodik").path
 

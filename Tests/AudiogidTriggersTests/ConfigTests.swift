@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import AudiogidTriggers
 
-@Suite(.timeLimit(.minutes(1))) struct ConfigTests {
+@Suite(.timeLimit(.minutes(3))) struct ConfigTests {
     /// The issue's example, verbatim.
     static let issueExample = #"""
     tour: teplokhodik

@@ -8,7 +8,7 @@ import Testing
 
 /// The built `audiogid daemon` with kiosk.yaml's triggers: a token on a pseudo-terminal, keys in an evdev-format
 /// FIFO and NMEA from `audiogid gps simulate` each make the daemon play the stop.
-@Suite(.timeLimit(.minutes(1))) struct DaemonEndToEndTests {
+@Suite(.timeLimit(.minutes(3))) struct DaemonEndToEndTests {
     let dir = temporaryDirectory()
 
     func kiosk(tour: String, triggers: String, audio: String = "{device: none}") throws -> String {

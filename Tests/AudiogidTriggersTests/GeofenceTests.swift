@@ -6,7 +6,7 @@ import Foundation
 import Testing
 @testable import AudiogidTriggers
 
-@Suite(.timeLimit(.minutes(1))) struct GeofenceTests {
+@Suite(.timeLimit(.minutes(3))) struct GeofenceTests {
     func fix(_ c: Coordinate, speed: Double? = nil, course: Double? = nil) -> GpsFix {
         GpsFix(position: c, speedMps: speed, courseDegrees: course)
     }

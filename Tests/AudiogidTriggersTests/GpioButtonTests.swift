@@ -6,7 +6,7 @@ import Testing
 @testable import AudiogidTriggers
 
 /// Button decoding, fed through a real pipe with the kernel's 48-byte `struct gpio_v2_line_event` records.
-@Suite(.timeLimit(.minutes(1))) struct GpioButtonTests {
+@Suite(.timeLimit(.minutes(3))) struct GpioButtonTests {
     let pipe = Pipe()
     var seqno: UInt32 = 0
 

@@ -2,7 +2,7 @@ import Synchronization
 import Testing
 @testable import AudiogidTriggers
 
-@Suite(.timeLimit(.minutes(1))) struct GpioLedTests {
+@Suite(.timeLimit(.minutes(3))) struct GpioLedTests {
     let pattern = LedPattern(leds: [GpioLed(offset: 22, stop: 1), GpioLed(offset: 23, stop: 2), GpioLed(offset: 24, stop: 3)])
 
     @Test func onlyThePlayingStopsLightIsOn() {

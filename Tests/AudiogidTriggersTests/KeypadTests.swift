@@ -7,7 +7,7 @@ import Testing
 @testable import AudiogidTriggers
 
 /// Keypad decoding, fed through a real pipe with the kernel's 24-byte `struct input_event` records.
-@Suite(.timeLimit(.minutes(1))) struct KeypadTests {
+@Suite(.timeLimit(.minutes(3))) struct KeypadTests {
     let pipe = Pipe()
     let second: UInt64 = 1_000_000_000
 

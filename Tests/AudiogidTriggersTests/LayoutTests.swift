@@ -3,7 +3,7 @@ import Testing
 @testable import AudiogidTriggers
 
 /// The Swift decoders read the kernel's structs by offset; these check the offsets against the C headers.
-@Suite(.timeLimit(.minutes(1))) struct LayoutTests {
+@Suite(.timeLimit(.minutes(3))) struct LayoutTests {
     @Test func gpioLineEventMatchesKernelLayout() {
         #expect(audiogid_gpio_v2_line_event_size() == 48)
         #expect(GpioLineEvent.size == 48)

@@ -2,7 +2,7 @@ import AudiogidCore
 import Testing
 @testable import AudiogidTriggers
 
-@Suite(.timeLimit(.minutes(1))) struct NmeaParserTests {
+@Suite(.timeLimit(.minutes(3))) struct NmeaParserTests {
     // As a receiver at the Blagoveshchensk pier would send them (checksums computed independently with Python).
     static let rmc = "$GPRMC,083559.00,A,5015.4440,N,12730.9600,E,8.10,93.5,261126,,,A*57"
     static let gga = "$GPGGA,083559.00,5015.4440,N,12730.9600,E,1,08,0.9,121.0,M,0.0,M,,*50"

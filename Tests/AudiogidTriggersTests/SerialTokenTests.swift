@@ -8,7 +8,7 @@ import Synchronization
 import Testing
 @testable import AudiogidTriggers
 
-@Suite(.timeLimit(.minutes(1))) struct SerialTokenTests {
+@Suite(.timeLimit(.minutes(3))) struct SerialTokenTests {
     static let rules = [
         TokenMatcher.Rule(pattern: "^BTN(\\d+)$", command: "play \\1"),
         TokenMatcher.Rule(pattern: "04A1B2C3", command: "play 7"),

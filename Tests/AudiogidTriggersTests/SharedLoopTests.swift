@@ -10,7 +10,7 @@ import Testing
 
 /// Trigger sources read on the shared SwiftNIO event loops: no thread per device, deadlines and reopen
 /// back-off scheduled on the loop, and a start that returns once every device was tried.
-@Suite(.timeLimit(.minutes(1))) struct SharedLoopTests {
+@Suite(.timeLimit(.minutes(3))) struct SharedLoopTests {
     let rules = TokenRules([.init(pattern: "^BTN(\\d+)$", command: "play \\1")])
 
     @Test func bytesSentRightAfterStartReturnsAreDecoded() async throws {

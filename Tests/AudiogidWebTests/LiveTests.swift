@@ -55,7 +55,7 @@ final class RawHTTP: @unchecked Sendable {  // `received` is touched by one call
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct LiveTests {
     /// A press anywhere (here: a client of the control socket, as mpc or a GPIO button would be) reaches an open
     /// page's event stream. How soon is measured where timing means something: the browser test (scripts/web-e2e.py,

@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct LoginTests {
     @Test func everyPageButLoginSendsAStrangerToTheLoginForm() async throws {
         let rig = try WebRig(daemon: false)

@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct MultipartReaderTests {
     /// The parts of a body read in pieces of `size` bytes: each part's name, file name and bytes.
     func read(_ body: [UInt8], boundary: String, pieces size: Int) throws -> [(String, String?, [UInt8])] {

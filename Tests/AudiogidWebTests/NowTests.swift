@@ -6,7 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct NowTests {
     @Test func theNowPageShowsTheKioskAndAButtonForEveryStop() async throws {
         let rig = try WebRig()

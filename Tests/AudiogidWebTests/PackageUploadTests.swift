@@ -58,7 +58,7 @@ extension TestClientProtocol {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct PackageUploadTests {
     @Test func staffUploadAPackageAndTheNewTourIsListedWithVersionAndSigner() async throws {
         let rig = try WebRig()
@@ -163,7 +163,7 @@ struct PackageUploadTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct PackageRefusalTests {
     @Test func aViewerCannotUploadOrRollBack() async throws {
         let rig = try WebRig(daemon: false)
@@ -355,7 +355,7 @@ struct PackageRefusalTests {
 
 /// Over real HTTP: the body is written to disk while it arrives, and the cap holds for a body whose length
 /// no Content-Length announced (chunked), so a client cannot talk its way past it.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct UploadStreamingTests {
     @Test func theFileIsOnDiskBeforeTheUploadHasEnded() async throws {
         let rig = try WebRig(daemon: false)

@@ -7,7 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct StatisticsPageTests {
     /// Plays written into the daemon's real database file; the page reads them through its own read-only connection.
     func logPlays(_ rig: WebRig) throws {
@@ -67,7 +67,7 @@ struct StatisticsPageTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ToursPageTests {
     @Test func installedToursTheActiveOneAndASwitch() async throws {
         let rig = try WebRig()
@@ -118,7 +118,7 @@ struct ToursPageTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct KioskPageTests {
     @Test func theKioskPageShowsTheMachineAndHidesSecrets() async throws {
         let rig = try WebRig(daemon: false)

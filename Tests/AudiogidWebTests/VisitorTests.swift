@@ -43,7 +43,7 @@ func sha256(_ path: String) throws -> String {
     SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).map { String(format: "%02x", $0) }.joined()
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct VisitorPageTests {
     @Test func thePageSpeaksTheChosenLanguageWithTheStartButtonAndTranscripts() async throws {
         let visitors = try VisitorRig()
@@ -135,7 +135,7 @@ struct VisitorPageTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct VisitorClipTests {
     @Test func aClipComesWholeOrInRangesWithItsHashAsETag() async throws {
         let visitors = try VisitorRig()
@@ -188,7 +188,7 @@ struct VisitorClipTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct VisitorEventTests {
     /// Reads the event stream until `found` holds, returning the `id:` and `data:` of each event that arrived.
     static func events(_ text: String) -> [(id: Int, data: String)] {
@@ -256,7 +256,7 @@ struct VisitorEventTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct PhonePlayTests {
     static let listener = "0123456789abcdef0123456789abcdef"
 
@@ -322,7 +322,7 @@ struct PhonePlayTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct VisitorSettingsTests {
     func read(_ text: String) throws -> (WebSettings, [Finding]) {
         WebSettings.read(try YAMLDocument(text: text, file: "kiosk.yaml"))
@@ -346,7 +346,7 @@ struct VisitorSettingsTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct VisitorCatalogueTests {
     @Test(arguments: VisitorLanguage.allCases) func everyVisitorPhraseIsInEveryCatalogue(language: VisitorLanguage) {
         let missing = VisitorPhrase.allCases.filter { language.catalogue[$0]?.isEmpty ?? true }

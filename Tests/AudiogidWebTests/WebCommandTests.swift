@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// `audiogid web` and `audiogid passwd` through the built binary, and the page's systemd unit.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct WebCommandTests {
     func folder(with config: String) throws -> URL {
         let folder = URL(fileURLWithPath: "/tmp/agw-cli-\(UUID().uuidString.prefix(8))")

@@ -6,7 +6,7 @@ import AudiogidWeb
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct WebSettingsTests {
     static let hash = "$2b$12$" + String(repeating: "a", count: 53)
 
@@ -63,7 +63,7 @@ struct WebSettingsTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct CatalogueTests {
     @Test(arguments: Language.allCases) func everyPhraseIsInEveryCatalogue(language: Language) {
         let missing = Phrase.allCases.filter { language.catalogue[$0]?.isEmpty ?? true }
