@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 out=$repo/.build-deb
 cache=${AUDIOGID_DEB_CACHE:-$out/cache}
-mkdir -p "$cache"
+mkdir -p "$out" "$cache"
 cache=$(cd "$cache" && pwd)
 source packaging/chroot.sh
 # One run at a time: two runs would share the compiler chroot's mounts and unmount them under each other.
@@ -71,12 +71,19 @@ swift_runtime() {
     echo "$folder"
 }
 
-# The target's root: Debian 13 with the -dev libraries the project links (Package.swift's system libraries and
-# the Swift runtime's own: libstdc++, libgcc), dpkg-dev for dpkg-shlibdeps, and binutils for strip.
+# The -dev packages Package.swift's system-library targets name as their apt providers, read from it, so a library
+# added there reaches the sysroot without an edit here.
+package_swift_providers() {
+    grep -o '\.apt(\[[^]]*\])' Package.swift | grep -o '"[^"]*"' | tr -d '"' | sort -u | tr '\n' ' '
+}
+
+# The target's root: Debian 13 with the -dev libraries the project links (Package.swift's system libraries, the ones
+# it links by name: GeographicLib, SQLite; Foundation's: libxml2, libcurl, zlib; the Swift runtime's own:
+# libstdc++, libgcc), dpkg-dev for dpkg-shlibdeps, and binutils for strip.
 target_sysroot() {
     local arch=$1 compiler=$2 root runtime
     root=$(derived_chroot "sysroot-trixie-$arch" trixie "$arch" "libc6-dev libgcc-14-dev libstdc++-14-dev \
-        libsndfile1-dev libasound2-dev libsqlite3-dev libgeographiclib-dev libsoxr-dev libebur128-dev libsodium-dev \
+        $(package_swift_providers) libsqlite3-dev libgeographiclib-dev \
         libxml2-dev libcurl4-openssl-dev zlib1g-dev dpkg-dev binutils")
     if [ ! -e "$root/.audiogid-runtime" ]; then
         runtime=$(swift_runtime "$arch" "$compiler")
@@ -84,12 +91,13 @@ target_sysroot() {
         # The driver links swiftrt.o and the static runtime from <sysroot>/usr/lib/swift{,_static}.
         ln -sfn ../libexec/swift/lib/swift_static "$root/usr/lib/swift_static"
         ln -sfn ../libexec/swift/lib/swift "$root/usr/lib/swift"
-        # Absolute links would lead the linker to the build machine's own (x86, sid) files: make them relative.
-        find "$root/usr/lib" -type l -lname '/*' | while read -r link; do
-            ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$root$(readlink "$link")")" "$link"
-        done
         touch "$root/.audiogid-runtime"
     fi
+    # Absolute links would lead the linker to the build machine's own (x86, sid) files: make them relative (every
+    # run: packages installed into a cached root bring their own).
+    find "$root/usr/lib" -type l -lname '/*' | while read -r link; do
+        ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$root$(readlink "$link")")" "$link"
+    done
     echo "$root"
 }
 
