@@ -141,15 +141,22 @@ compiler_mounts() {
 
 # compile ARCH COMPILER: the release build of `audiogid` for ARCH, into $binary. (Functions that mount are called
 # directly, not in $(...), so the EXIT trap knows every mount.)
+# The kiosk's release flags (scripts/release/swift-build-flags: the Swift runtime linked in, lld ordering the
+# daemon's functions, packed relocations, identical code folded, no exported symbols; docs/dev/benchmarks.md,
+# "Memory"), as the compiler's chroot sees the repository. Without exported symbols dpkg-shlibdeps reads 1,500
+# dynamic symbols, not 40,000: under qemu-user (arm64) that is seconds instead of 6 minutes. --disable-local-rpath:
+# no RUNPATH $ORIGIN, the program loads nothing from beside itself.
 compile() {
-    local arch=$1 compiler=$2 sysroot="/cache/sysroot-trixie-$1" scratch=".build-deb/build-$1"
+    local arch=$1 compiler=$2 sysroot="/cache/sysroot-trixie-$1" scratch=".build-deb/build-$1" flags
+    source scripts/release/flags.sh
+    flags=$(release_swift_flags "$repo" | sed "s|=$repo/|=/src/|" | tr "\\n" " ")
     compiler_mounts "$compiler"
     echo "package: building audiogid for $arch (release, static Swift runtime; log: .build-deb/build-$arch.log)" >&2
     in_root "$compiler" sh -c "cd /src && \
         PKG_CONFIG_SYSROOT_DIR=$sysroot \
         PKG_CONFIG_PATH=$sysroot/usr/lib/$(triplet "$arch")/pkgconfig:$sysroot/usr/share/pkgconfig \
         PKG_CONFIG_LIBDIR=$sysroot/usr/lib/$(triplet "$arch")/pkgconfig:$sysroot/usr/share/pkgconfig \
-        swift build -c release --static-swift-stdlib --product audiogid --scratch-path $scratch \
+        swift build -c release $flags --disable-local-rpath --product audiogid --scratch-path $scratch \
             --swift-sdks-path /cache/sdk-$arch --swift-sdk debian-trixie-$arch" >"$out/build-$arch.log" 2>&1 \
         || { tail -30 "$out/build-$arch.log" >&2; exit 1; }
     binary="$repo/$scratch/$(swift_triple "$arch")/release/audiogid"
