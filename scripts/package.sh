@@ -235,13 +235,14 @@ assemble() {
     find "$stage" -type d -exec chmod 755 {} +
     find "$stage/usr/share" "$stage/etc" -type f -exec chmod 644 {} +
 
-    # Depends: dpkg-shlibdeps in the target's root, which knows which of its packages holds each library.
+    # Depends: dpkg-shlibdeps in the target's root, which knows which of its packages holds each library. Its
+    # warnings (no cross compiler named, ld.so's usr-merge diversion, not a dpkg-buildpackage tree) go to a log.
     rm -rf "$sysroot/tmp/shlibs" && mkdir -p "$sysroot/tmp/shlibs/debian"
     printf 'Source: audiogid\n\nPackage: audiogid\nArchitecture: any\n' >"$sysroot/tmp/shlibs/debian/control"
     cp "$stage/usr/bin/audiogid" "$sysroot/tmp/shlibs/audiogid"
     local depends
-    depends=$(in_root "$sysroot" sh -c 'cd /tmp/shlibs && dpkg-shlibdeps -O audiogid' | sed -n 's/^shlibs:Depends=//p')
-    [ -n "$depends" ] || { echo "package: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+    depends=$(in_root "$sysroot" sh -c 'cd /tmp/shlibs && dpkg-shlibdeps -O audiogid' 2>"$out/shlibdeps-$arch.log" | sed -n 's/^shlibs:Depends=//p')
+    [ -n "$depends" ] || { cat "$out/shlibdeps-$arch.log" >&2; echo "package: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
     local size
     size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
     sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@DEPENDS@/$depends/" -e "s/@INSTALLED_SIZE@/$size/" \
