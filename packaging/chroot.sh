@@ -59,9 +59,18 @@ base_chroot() {
 }
 
 # derived_chroot NAME SUITE ARCH "PACKAGES" [SETUP]: a copy of the base chroot with PACKAGES installed (once),
-# after the shell command SETUP; prints its path.
+# after the shell command SETUP; prints its path. A cached one made with another list (Package.swift gained a
+# library) gets the packages it lacks installed, rather than failing the build on a missing header.
 derived_chroot() {
     local name=$1 suite=$2 arch=$3 packages=$4 setup=${5:-true} root="$cache/$1" from
+    packages=$(echo $packages)
+    if [ -e "$root/.audiogid-ready" ] && [ "$(cat "$root/.audiogid-ready")" != "$packages" ]; then
+        echo "package: updating $name ($packages)" >&2
+        in_root "$root" sh -c "apt-get update -qq && apt-get install -y -qq --no-upgrade $packages" \
+            >"$cache/$name.log" 2>&1 || { unmount_all; tail -20 "$cache/$name.log" >&2; exit 1; }
+        unmount_all
+        echo "$packages" >"$root/.audiogid-ready"
+    fi
     if [ ! -e "$root/.audiogid-ready" ]; then
         from=$(base_chroot "$suite" "$arch")
         rm -rf "$root.tmp"
@@ -71,7 +80,7 @@ derived_chroot() {
         in_root "$root.tmp" sh -c "$setup && apt-get update -qq && apt-get install -y -qq $packages" \
             >"$cache/$name.log" 2>&1 || { unmount_all; tail -20 "$cache/$name.log" >&2; exit 1; }
         unmount_all
-        touch "$root.tmp/.audiogid-ready"
+        echo "$packages" >"$root.tmp/.audiogid-ready"
         mv "$root.tmp" "$root"
     fi
     echo "$root"

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 out=$repo/.build-deb
 cache=${AUDIOGID_DEB_CACHE:-$out/cache}
-mkdir -p "$cache"
+mkdir -p "$out" "$cache"
 cache=$(cd "$cache" && pwd)
 source packaging/chroot.sh
 

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 out=$repo/.build-deb
 cache=${AUDIOGID_DEB_CACHE:-$out/cache}
-mkdir -p "$cache"
+mkdir -p "$out" "$cache"
 cache=$(cd "$cache" && pwd)
 source packaging/chroot.sh
 # One run at a time: two runs would share the compiler chroot's mounts and unmount them under each other.
@@ -71,12 +71,19 @@ swift_runtime() {
     echo "$folder"
 }
 
-# The target's root: Debian 13 with the -dev libraries the project links (Package.swift's system libraries and
-# the Swift runtime's own: libstdc++, libgcc), dpkg-dev for dpkg-shlibdeps, and binutils for strip.
+# The -dev packages Package.swift's system-library targets name as their apt providers, read from it, so a library
+# added there reaches the sysroot without an edit here.
+package_swift_providers() {
+    grep -o '\.apt(\[[^]]*\])' Package.swift | grep -o '"[^"]*"' | tr -d '"' | sort -u | tr '\n' ' '
+}
+
+# The target's root: Debian 13 with the -dev libraries the project links (Package.swift's system libraries, the ones
+# it links by name: GeographicLib, SQLite; Foundation's: libxml2, libcurl, zlib; the Swift runtime's own:
+# libstdc++, libgcc), dpkg-dev for dpkg-shlibdeps, and binutils for strip.
 target_sysroot() {
     local arch=$1 compiler=$2 root runtime
     root=$(derived_chroot "sysroot-trixie-$arch" trixie "$arch" "libc6-dev libgcc-14-dev libstdc++-14-dev \
-        libsndfile1-dev libasound2-dev libsqlite3-dev libgeographiclib-dev libsoxr-dev libebur128-dev libsodium-dev \
+        $(package_swift_providers) libsqlite3-dev libgeographiclib-dev \
         libxml2-dev libcurl4-openssl-dev zlib1g-dev dpkg-dev binutils")
     if [ ! -e "$root/.audiogid-runtime" ]; then
         runtime=$(swift_runtime "$arch" "$compiler")
@@ -84,12 +91,13 @@ target_sysroot() {
         # The driver links swiftrt.o and the static runtime from <sysroot>/usr/lib/swift{,_static}.
         ln -sfn ../libexec/swift/lib/swift_static "$root/usr/lib/swift_static"
         ln -sfn ../libexec/swift/lib/swift "$root/usr/lib/swift"
-        # Absolute links would lead the linker to the build machine's own (x86, sid) files: make them relative.
-        find "$root/usr/lib" -type l -lname '/*' | while read -r link; do
-            ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$root$(readlink "$link")")" "$link"
-        done
         touch "$root/.audiogid-runtime"
     fi
+    # Absolute links would lead the linker to the build machine's own (x86, sid) files: make them relative (every
+    # run: packages installed into a cached root bring their own).
+    find "$root/usr/lib" -type l -lname '/*' | while read -r link; do
+        ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$root$(readlink "$link")")" "$link"
+    done
     echo "$root"
 }
 
@@ -133,15 +141,22 @@ compiler_mounts() {
 
 # compile ARCH COMPILER: the release build of `audiogid` for ARCH, into $binary. (Functions that mount are called
 # directly, not in $(...), so the EXIT trap knows every mount.)
+# The kiosk's release flags (scripts/release/swift-build-flags: the Swift runtime linked in, lld ordering the
+# daemon's functions, packed relocations, identical code folded, no exported symbols; docs/dev/benchmarks.md,
+# "Memory"), as the compiler's chroot sees the repository. Without exported symbols dpkg-shlibdeps reads 1,500
+# dynamic symbols, not 40,000: under qemu-user (arm64) that is seconds instead of 6 minutes. --disable-local-rpath:
+# no RUNPATH $ORIGIN, the program loads nothing from beside itself.
 compile() {
-    local arch=$1 compiler=$2 sysroot="/cache/sysroot-trixie-$1" scratch=".build-deb/build-$1"
+    local arch=$1 compiler=$2 sysroot="/cache/sysroot-trixie-$1" scratch=".build-deb/build-$1" flags
+    source scripts/release/flags.sh
+    flags=$(release_swift_flags "$repo" | sed "s|=$repo/|=/src/|" | tr "\\n" " ")
     compiler_mounts "$compiler"
     echo "package: building audiogid for $arch (release, static Swift runtime; log: .build-deb/build-$arch.log)" >&2
     in_root "$compiler" sh -c "cd /src && \
         PKG_CONFIG_SYSROOT_DIR=$sysroot \
         PKG_CONFIG_PATH=$sysroot/usr/lib/$(triplet "$arch")/pkgconfig:$sysroot/usr/share/pkgconfig \
         PKG_CONFIG_LIBDIR=$sysroot/usr/lib/$(triplet "$arch")/pkgconfig:$sysroot/usr/share/pkgconfig \
-        swift build -c release --static-swift-stdlib --product audiogid --scratch-path $scratch \
+        swift build -c release $flags --disable-local-rpath --product audiogid --scratch-path $scratch \
             --swift-sdks-path /cache/sdk-$arch --swift-sdk debian-trixie-$arch" >"$out/build-$arch.log" 2>&1 \
         || { tail -30 "$out/build-$arch.log" >&2; exit 1; }
     binary="$repo/$scratch/$(swift_triple "$arch")/release/audiogid"
@@ -220,13 +235,14 @@ assemble() {
     find "$stage" -type d -exec chmod 755 {} +
     find "$stage/usr/share" "$stage/etc" -type f -exec chmod 644 {} +
 
-    # Depends: dpkg-shlibdeps in the target's root, which knows which of its packages holds each library.
+    # Depends: dpkg-shlibdeps in the target's root, which knows which of its packages holds each library. Its
+    # warnings (no cross compiler named, ld.so's usr-merge diversion, not a dpkg-buildpackage tree) go to a log.
     rm -rf "$sysroot/tmp/shlibs" && mkdir -p "$sysroot/tmp/shlibs/debian"
     printf 'Source: audiogid\n\nPackage: audiogid\nArchitecture: any\n' >"$sysroot/tmp/shlibs/debian/control"
     cp "$stage/usr/bin/audiogid" "$sysroot/tmp/shlibs/audiogid"
     local depends
-    depends=$(in_root "$sysroot" sh -c 'cd /tmp/shlibs && dpkg-shlibdeps -O audiogid' | sed -n 's/^shlibs:Depends=//p')
-    [ -n "$depends" ] || { echo "package: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+    depends=$(in_root "$sysroot" sh -c 'cd /tmp/shlibs && dpkg-shlibdeps -O audiogid' 2>"$out/shlibdeps-$arch.log" | sed -n 's/^shlibs:Depends=//p')
+    [ -n "$depends" ] || { cat "$out/shlibdeps-$arch.log" >&2; echo "package: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
     local size
     size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
     sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@DEPENDS@/$depends/" -e "s/@INSTALLED_SIZE@/$size/" \
