@@ -174,9 +174,9 @@ final class MonitorRecorder {
                                            "--channels=2", "--latency-msec=5"],
                         environment: environment, standardOutput: fd)
         // Recording must be under way before the engine plays: wait for the first bytes of the monitor.
-        for _ in 0 ..< 300 where (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0 == 0 {
-            usleep(10_000)
-        }
+        func recording() -> Bool { ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0) > 0 }
+        for _ in 0 ..< 300 where !recording() { usleep(10_000) }
+        guard recording() else { throw TestFailure("parec recorded nothing from bench.monitor within 3 s") }
     }
 
     /// Returns once `milliseconds` more of the sink's sound are in the recording: the test's clock is the
