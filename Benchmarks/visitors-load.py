@@ -18,6 +18,9 @@ import argparse, asyncio, json, os, re, shutil, socket, statistics, subprocess, 
 import aiohttp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# A free port, a wait with a deadline and stopping what was started: the same as the browser tests use.
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from e2ekit import copy_demo_tours, free_port, staff_user_line, stop_all, wait_for  # noqa: E402
 LANGUAGES = ("ru", "zh", "en")
 
 
@@ -28,21 +31,6 @@ def percentile(values, p):
     k = (len(ordered) - 1) * p / 100
     low, high = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"timed out after {seconds} s waiting for {what}")
 
 
 class Control:
@@ -208,13 +196,10 @@ def main():
     work = tempfile.mkdtemp(prefix="agvis-load-")
     processes = []
     try:
-        for part in ("tours", "audio"):
-            shutil.copytree(os.path.join(ROOT, part, "teplokhodik"), os.path.join(work, part, "teplokhodik"))
+        copy_demo_tours(work, ("teplokhodik",))
         sock = os.path.join(work, "control.sock")
         port, staff_port = free_port(), free_port()
-        hashed = subprocess.run([audiogid, "passwd", "--user", "anna", "--role", "staff", "--stdin", "--cost", "10"],
-                                input="lighthouse-keeper\n", capture_output=True, text=True, check=True).stdout
-        user_line = [line for line in hashed.splitlines() if line.strip().startswith("anna:")][0]
+        user_line = staff_user_line("lighthouse-keeper", audiogid)
         config = os.path.join(work, "kiosk.yaml")
         with open(config, "w") as f:
             f.write(f"tour: teplokhodik\ndata: {work}\naudio:\n  device: none\n  sample_rate: 48000\ncontrol:\n  socket: {sock}\n"
@@ -256,13 +241,7 @@ def main():
         if result["error_count"] or e["missing"]:
             sys.exit(1)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
         shutil.rmtree(work, ignore_errors=True)
 
 

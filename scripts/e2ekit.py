@@ -1,6 +1,7 @@
 """What the browser end-to-end tests (scripts/web-e2e.py, scripts/visitors-e2e.py) share: the built program, a free
-port, a wait on a condition with a deadline, `audiogid ctl`, and stopping the processes a test started."""
-import os, socket, subprocess, time
+port, a wait on a condition with a deadline, `audiogid ctl`, a data folder with the demo tours, a staff user for
+kiosk.yaml, and stopping the processes a test started. (Benchmarks/visitors-load.py uses it too.)"""
+import os, shutil, socket, subprocess, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AUDIOGID = os.path.join(ROOT, ".build", "debug", "audiogid")
@@ -25,6 +26,20 @@ def wait_for(predicate, seconds, what, poll=0.02):
 
 def ctl(sock, *words):
     return subprocess.run([AUDIOGID, "ctl", "--socket", sock, *words], capture_output=True, text=True, timeout=10).stdout
+
+
+def copy_demo_tours(work, tours=("moyo-selo", "teplokhodik")):
+    """The demo tours and their audio, copied into the data folder `work`."""
+    for part in ("tours", "audio"):
+        for tour in tours:
+            shutil.copytree(os.path.join(ROOT, part, tour), os.path.join(work, part, tour))
+
+
+def staff_user_line(password, audiogid=AUDIOGID):
+    """kiosk.yaml's `web.users` entry for staff member `anna` with `password`, as `audiogid passwd` writes it."""
+    hashed = subprocess.run([audiogid, "passwd", "--user", "anna", "--role", "staff", "--stdin", "--cost", "10"],
+                            input=password + "\n", capture_output=True, text=True, check=True).stdout
+    return [line for line in hashed.splitlines() if line.strip().startswith("anna:")][0]
 
 
 def stop_all(processes):

@@ -13,7 +13,7 @@ docs/visitors-page-zh.png).
 """
 import json, os, re, shutil, socket, subprocess, sys, tempfile, time
 
-from e2ekit import AUDIOGID, ROOT, ctl, free_port, stop_all, wait_for
+from e2ekit import AUDIOGID, ROOT, copy_demo_tours, ctl, free_port, staff_user_line, stop_all, wait_for
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -62,13 +62,9 @@ def main():
     work = tempfile.mkdtemp(prefix="agvis-e2e-")
     processes, browsers = [], []
     try:
-        for part in ("tours", "audio"):
-            for tour in ("moyo-selo", "teplokhodik"):
-                shutil.copytree(os.path.join(ROOT, part, tour), os.path.join(work, part, tour))
+        copy_demo_tours(work)
         sock = os.path.join(work, "control.sock")
-        hashed = subprocess.run([AUDIOGID, "passwd", "--user", "anna", "--role", "staff", "--stdin", "--cost", "10"],
-                                input=PASSWORD + "\n", capture_output=True, text=True, check=True).stdout
-        user_line = [line for line in hashed.splitlines() if line.strip().startswith("anna:")][0]
+        user_line = staff_user_line(PASSWORD)
         staff_port, port = free_port(), free_port()
         config = os.path.join(work, "kiosk.yaml")
         with open(config, "w") as f:

@@ -12,7 +12,7 @@ Screenshots of each page go to .build/web-e2e/ (and to docs/ with --docs).
 """
 import array, json, os, shutil, socket, subprocess, sys, tempfile, time
 
-from e2ekit import AUDIOGID, ROOT, ctl, free_port, stop_all, wait_for
+from e2ekit import AUDIOGID, ROOT, copy_demo_tours, ctl, free_port, staff_user_line, stop_all, wait_for
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -62,13 +62,9 @@ def main():
     work = tempfile.mkdtemp(prefix="agweb-e2e-")
     processes = []
     try:
-        for part in ("tours", "audio"):
-            for tour in ("moyo-selo", "teplokhodik"):
-                shutil.copytree(os.path.join(ROOT, part, tour), os.path.join(work, part, tour))
+        copy_demo_tours(work)
         sock = os.path.join(work, "control.sock")
-        hashed = subprocess.run([AUDIOGID, "passwd", "--user", "anna", "--role", "staff", "--stdin", "--cost", "10"],
-                                input=PASSWORD + "\n", capture_output=True, text=True, check=True).stdout
-        user_line = [line for line in hashed.splitlines() if line.strip().startswith("anna:")][0]
+        user_line = staff_user_line(PASSWORD)
         # At the end the daemon is restarted with ALSA's file plugin as its speaker: what it plays is written to a
         # WAV this test reads. (Until then it keeps time silently, so a stop stays "playing" long enough to see.)
         wav = os.path.join(work, "out.wav")
