@@ -165,9 +165,13 @@ final class PCMDevice {
 
     /// Throws away what is queued and makes the device ready to start again with the next write.
     func discardQueued() {
-        snd_pcm_drop(handle)
-        snd_pcm_prepare(handle)
+        stopAtOnce()
+        prepareAgain()
     }
+
+    func stopAtOnce() { snd_pcm_drop(handle) }
+
+    func prepareAgain() { snd_pcm_prepare(handle) }
 
     /// Plays out what is queued, then stops. Switches to blocking mode to wait for it.
     func drain() {

@@ -33,6 +33,10 @@ protocol PCMOutput: AnyObject {
     var rewindRefusal: String { get }
     /// Drops what is queued and prepares the device to start again with the next write.
     func discardQueued()
+    /// Stops at once, dropping what is queued; the device takes no write until `prepareAgain`.
+    func stopAtOnce()
+    /// Makes a stopped device ready to start again with the next write.
+    func prepareAgain()
     /// Plays out what is queued, then stops.
     func drain()
     /// Recovers from an underrun (-EPIPE) or an interrupted call (-EINTR); 0 on success.

@@ -90,6 +90,8 @@ final class Playback {
             if paced {
                 feedPaced(device)
                 if !paced { continue } // It turned out to swallow writes at once (see `PaceWatch`).
+                // After a press switched streams, the new one is full now: the old one stops (a round trip to
+                // the server, which the new stream's queue covers).
                 streams.retireStopping()
                 settle()
                 if device.isSoundServer && device.isRunning {

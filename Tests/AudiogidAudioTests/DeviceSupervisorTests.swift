@@ -213,6 +213,8 @@ final class ScriptedOutput: PCMOutput {
     func delay() -> Int { 0 }
     func rewindQueued(margin: Int) -> Int { 0 }
     func discardQueued() { calls.append("discard") }
+    func stopAtOnce() { calls.append("stop") }
+    func prepareAgain() { calls.append("prepare") }
     func drain() { calls.append("drain") }
     func recover(_ err: Int32) -> Int32 {
         calls.append("recover(\(err))")

@@ -164,6 +164,8 @@ private final class PacedOutput: PCMOutput {
     func delay() -> Int { gone ? bufferFrames : max(0, written - played) }
     func rewindQueued(margin: Int) -> Int { 0 }
     func discardQueued() { written = min(written, played) }
+    func stopAtOnce() { discardQueued() }
+    func prepareAgain() {}
     func drain() {}
     func recover(_ err: Int32) -> Int32 { gone ? err : 0 }
     func resumeAfterSuspend(maxWaitMilliseconds: Int) -> Int32 { gone ? -ENODEV : 0 }
