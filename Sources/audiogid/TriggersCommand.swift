@@ -62,10 +62,12 @@ struct TriggersCommand: AsyncParsableCommand {
         }
         for line in set.summary { say(line) }
         if list { return }
+        // Ctrl-C is trapped before "listening" invites it: until then it would kill the program outright.
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         // "listening" only once every device was tried: what is sent from then on is read, not lost.
         await set.start()
         say("listening; press Ctrl-C to stop")
-        await Self.waitForInterrupt(orSeconds: seconds)
+        await Self.wait(for: signals, orSeconds: seconds)
         await set.stop()
     }
 
@@ -86,9 +88,8 @@ struct TriggersCommand: AsyncParsableCommand {
         return formatter.string(from: Date())
     }
 
-    /// Returns on SIGINT or SIGTERM, or after `seconds`.
-    static func waitForInterrupt(orSeconds seconds: Double?) async {
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+    /// Returns on the first of `signals`, or after `seconds`.
+    static func wait(for signals: UnixSignalsSequence, orSeconds seconds: Double?) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for await _ in signals { return } }
             if let seconds { group.addTask { try? await Task.sleep(for: .seconds(seconds)) } }
