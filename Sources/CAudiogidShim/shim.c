@@ -1,12 +1,18 @@
 #include "audiogid_shim.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <pty.h>
 #include <stddef.h>
 #include <string.h>
 
 int audiogid_openpty(int *primary, int *secondary, char name[64]) {
     /* openpty's name buffer has no length: glibc writes at most what ttyname_r would, which fits 64 for /dev/pts/N. */
-    return openpty(primary, secondary, name, NULL, NULL);
+    if (openpty(primary, secondary, name, NULL, NULL) < 0) return -1;
+    /* Close-on-exec, as every other descriptor here: a program started meanwhile must not hold either end (an
+       inherited primary keeps the terminal from hanging up when its owner closes it). */
+    fcntl(*primary, F_SETFD, FD_CLOEXEC);
+    fcntl(*secondary, F_SETFD, FD_CLOEXEC);
+    return 0;
 }
 
 int audiogid_gpio_chip_describe(int chip_fd, char name[32], char label[32], uint32_t *lines) {

@@ -75,9 +75,11 @@ final class FakeSerialPort: Sendable {
     /// Closing the primary side: the reader's next read fails with EIO, as when a USB adapter is pulled.
     func unplug() {
         let (primary, secondary) = ends.withLock { ends in defer { ends = (-1, -1) }; return ends }
+        // The link goes first: closed while the link still named it, the terminal's number could be given to
+        // another test's new terminal, and a reader retrying this link would open that one and take its bytes.
+        unlink(link)
         if primary >= 0 { close(primary) }
         if secondary >= 0 { close(secondary) }
-        unlink(link)
     }
 
     func send(_ text: String) { send(Array(text.utf8)) }
