@@ -51,3 +51,17 @@ def stop_all(processes):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def page_wait(browser, seconds, poll_frequency=0.5):
+    """A WebDriverWait that looks again when the element it read was replaced meanwhile.
+
+    The pages re-render parts of themselves on every live event, so an element found a moment ago can be gone from
+    the document when its text is read. Selenium's conditions retry a StaleElementReferenceException, but Chromium
+    also reports this as a plain WebDriverException ("Node with given id does not belong to the document"), which
+    failed a CI run. Any WebDriverException is looked at again until the deadline; a condition that never holds
+    still ends in a TimeoutException.
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(browser, seconds, poll_frequency=poll_frequency, ignored_exceptions=(WebDriverException,))

@@ -13,10 +13,9 @@ docs/visitors-page-zh.png).
 """
 import json, os, re, shutil, socket, subprocess, sys, tempfile, time
 
-from e2ekit import AUDIOGID, ROOT, copy_demo_tours, ctl, free_port, staff_user_line, stop_all, wait_for
+from e2ekit import AUDIOGID, ROOT, copy_demo_tours, ctl, free_port, page_wait, staff_user_line, stop_all, wait_for
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 SHOTS = os.path.join(ROOT, ".build", "visitors-e2e")
 PASSWORD = "lighthouse-keeper"
@@ -98,7 +97,7 @@ def main():
             browser.find_element(By.ID, "start").click()
             visitors[language] = browser
         for language, browser in visitors.items():
-            WebDriverWait(browser, 30).until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-saved"))
+            page_wait(browser, 30).until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-saved"))
             saved = int(browser.find_element(By.TAG_NAME, "body").get_attribute("data-saved"))
             assert saved > 10_000, f"{language}: only {saved} bytes saved"
             text = browser.find_element(By.ID, "save-text").text
@@ -166,7 +165,7 @@ def main():
         advancing(ru)
         print("ok: offline (no network, no web process), stop 2 plays from the phone's saved copy")
         ru.refresh()
-        WebDriverWait(ru, 10).until(lambda b: b.find_elements(By.ID, "start"))
+        page_wait(ru, 10).until(lambda b: b.find_elements(By.ID, "start"))
         assert "2." in ru.find_element(By.CSS_SELECTOR, '#stops li[data-stop="2"] h3').text
         shot(ru, "offline")
         print("ok: offline, the page itself reloads from the phone's saved copy")
@@ -190,7 +189,7 @@ def main():
         boat.get(f"http://boat.test:{port}/?lang=en")
         assert boat.execute_script("return window.isSecureContext") is False, "http://boat.test should not be a secure context"
         boat.find_element(By.ID, "start").click()
-        WebDriverWait(boat, 30).until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-saved"))
+        page_wait(boat, 30).until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-saved"))
         kept_in = boat.find_element(By.TAG_NAME, "body").get_attribute("data-saved-in")
         assert kept_in == "memory", kept_in
         boat.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)

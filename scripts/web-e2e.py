@@ -12,11 +12,10 @@ Screenshots of each page go to .build/web-e2e/ (and to docs/ with --docs).
 """
 import array, json, os, shutil, socket, subprocess, sys, tempfile, time
 
-from e2ekit import AUDIOGID, ROOT, copy_demo_tours, ctl, free_port, staff_user_line, stop_all, wait_for
+from e2ekit import AUDIOGID, ROOT, copy_demo_tours, ctl, free_port, page_wait, staff_user_line, stop_all, wait_for
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 SHOTS = os.path.join(ROOT, ".build", "web-e2e")
 PASSWORD = "lighthouse-keeper"
@@ -103,7 +102,7 @@ def main():
         options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
         service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
         browser = webdriver.Chrome(options=options, service=service)
-        wait = WebDriverWait(browser, 10)
+        wait = page_wait(browser, 10)
         try:
             def shot(name):
                 path = os.path.join(SHOTS, f"{name}.png")
@@ -140,7 +139,7 @@ def main():
             # A press elsewhere (the control socket, as mpc or a button) reaches the open page within a second.
             pressed = time.monotonic()
             ctl(sock, "play", "2")
-            WebDriverWait(browser, 5, poll_frequency=0.05).until(
+            page_wait(browser, 5, poll_frequency=0.05).until(
                 lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-live-state") == "play:2")
             live = time.monotonic() - pressed
             assert live < 1.0, f"live update took {live:.2f} s"
