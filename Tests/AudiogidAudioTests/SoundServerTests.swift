@@ -1,4 +1,5 @@
 import AudiogidAudio
+import AudiogidTestSupport
 import Foundation
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
         let clip = scratch.url("tone.wav")
         try writeSine(clip, seconds: 1.5, channels: 2, frequency: 1000, amplitude: 0.4)
 
-        let recorder = try server.record(into: scratch.url("heard.raw"))
+        let recorder = try await server.record(into: scratch.url("heard.raw"))
         let engine = server.engine()
         let log = EventLog(engine)
         engine.start()
@@ -47,7 +48,7 @@ import Testing
             clips.append(clip)
         }
 
-        let recorder = try server.record(into: scratch.url("heard.raw"))
+        let recorder = try await server.record(into: scratch.url("heard.raw"))
         let engine = server.engine()
         let log = EventLog(engine)
         engine.start()
@@ -154,9 +155,14 @@ final class PrivateSoundServer: @unchecked Sendable {
         AudioEngine(config: AudioOutputConfig(device: "pulse"), logger: quietLogger())
     }
 
-    /// Starts recording what reaches the sink, as raw 48 kHz stereo 16-bit, until `stop`.
-    func record(into file: URL) throws -> MonitorRecorder {
-        try MonitorRecorder(file: file, environment: environment)
+    /// Starts recording what reaches the sink, as raw 48 kHz stereo 16-bit, until `stop`; returns once the
+    /// recording is under way (the engine must not play before it).
+    func record(into file: URL) async throws -> MonitorRecorder {
+        let recorder = try MonitorRecorder(file: file, environment: environment)
+        guard await Wait.until(3, every: .milliseconds(10), { recorder.recordedBytes > 0 }) else {
+            throw TestFailure("parec recorded nothing from bench.monitor within 3 s")
+        }
+        return recorder
     }
 }
 
@@ -173,24 +179,18 @@ final class MonitorRecorder {
         pid = try spawn(realtime("/usr/bin/parec"), realtimeArguments("/usr/bin/parec") + ["-d", "bench.monitor", "--raw", "--format=s16le", "--rate=48000",
                                            "--channels=2", "--latency-msec=5"],
                         environment: environment, standardOutput: fd)
-        // Recording must be under way before the engine plays: wait for the first bytes of the monitor.
-        func recording() -> Bool { ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0) > 0 }
-        for _ in 0 ..< 300 where !recording() { usleep(10_000) }
-        guard recording() else { throw TestFailure("parec recorded nothing from bench.monitor within 3 s") }
     }
 
     /// Returns once `milliseconds` more of the sink's sound are in the recording: the test's clock is the
     /// recording's own, however late a loaded machine runs the test.
     func record(milliseconds: Int, timeout: Double = 30) async throws {
         let want = recordedBytes + milliseconds * 48 * 4
-        let deadline = Date().addingTimeInterval(timeout)
-        while recordedBytes < want {
-            guard Date() < deadline else { throw TestFailure("parec recorded nothing for \(timeout) s") }
-            try await Task.sleep(for: .milliseconds(2))
+        guard await Wait.until(timeout, every: .milliseconds(2), { recordedBytes >= want }) else {
+            throw TestFailure("parec recorded nothing for \(timeout) s")
         }
     }
 
-    private var recordedBytes: Int {
+    fileprivate var recordedBytes: Int {
         (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
     }
 
